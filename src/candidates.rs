@@ -1,0 +1,205 @@
+//! Candidate generation with LSH banding: a signature of `bands * rows`
+//! slots is cut into `bands` bands; two documents become a candidate pair
+//! when all `rows` slots of at least one band are equal. For Jaccard `s` the
+//! probability is `1 - (1 - s^rows)^bands` (Leskovec, Rajaraman, Ullman,
+//! *Mining of Massive Datasets*, ch. 3.4).
+//!
+//! `bands` and `rows` are chosen from the threshold like datasketch's
+//! `_optimal_param`: minimise the weighted sum of the false-positive area
+//! (probability integrated over `[0, t]`) and the false-negative area
+//! (`1 - probability` integrated over `[t, 1]`).
+
+use crate::hash::stable_hash;
+use crate::sketch::Signature;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// How a signature is cut into bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LshParams {
+    /// Number of bands.
+    pub bands: usize,
+    /// Signature slots per band.
+    pub rows: usize,
+}
+
+/// A pair of documents that share a band, by index into the scan's document
+/// list, `a < b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CandidatePair {
+    /// The smaller document index.
+    pub a: u32,
+    /// The larger document index.
+    pub b: u32,
+}
+
+impl CandidatePair {
+    /// The pair in canonical order.
+    pub fn new(x: u32, y: u32) -> Self {
+        CandidatePair {
+            a: x.min(y),
+            b: x.max(y),
+        }
+    }
+}
+
+/// Probability that a pair with Jaccard `s` shares at least one band.
+pub fn collision_probability(s: f64, params: LshParams) -> f64 {
+    1.0 - (1.0 - s.powi(params.rows as i32)).powi(params.bands as i32)
+}
+
+/// Simpson's rule on `[lo, hi]` with `steps` (even) intervals.
+fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64, steps: usize) -> f64 {
+    if hi <= lo {
+        return 0.0;
+    }
+    let h = (hi - lo) / steps as f64;
+    let mut sum = f(lo) + f(hi);
+    for i in 1..steps {
+        let w = if i % 2 == 1 { 4.0 } else { 2.0 };
+        sum += w * f(lo + i as f64 * h);
+    }
+    sum * h / 3.0
+}
+
+/// Bands and rows for `num_perm` slots that minimise false positives plus
+/// false negatives around `threshold` (equal weights, as datasketch).
+pub fn optimal_params(threshold: f64, num_perm: usize) -> LshParams {
+    let t = threshold.clamp(0.0, 1.0);
+    let mut best = (
+        f64::INFINITY,
+        LshParams {
+            bands: 1,
+            rows: num_perm.max(1),
+        },
+    );
+    for bands in 1..=num_perm.max(1) {
+        for rows in 1..=num_perm / bands {
+            let p = LshParams { bands, rows };
+            let fp = integrate(|s| collision_probability(s, p), 0.0, t, 64);
+            let fn_ = integrate(|s| 1.0 - collision_probability(s, p), t, 1.0, 64);
+            let err = 0.5 * fp + 0.5 * fn_;
+            if err < best.0 {
+                best = (err, p);
+            }
+        }
+    }
+    best.1
+}
+
+/// The bucket key of band `band` of `sig`: a stable hash of its rows, mixed
+/// with the band number so equal rows in different bands do not collide.
+pub fn band_key(sig: &Signature, band: usize, rows: usize) -> u64 {
+    let slots = &sig.0[band * rows..(band + 1) * rows];
+    let mut bytes = Vec::with_capacity(rows * 4);
+    for v in slots {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    stable_hash(&bytes, band as u64)
+}
+
+/// All bucket keys of a signature, one per band.
+pub fn band_keys(sig: &Signature, params: LshParams) -> Vec<u64> {
+    (0..params.bands)
+        .map(|b| band_key(sig, b, params.rows))
+        .collect()
+}
+
+/// Candidate pairs among `signatures` (empty signatures are skipped). A
+/// bucket larger than `max_bucket` is linked as a star around its first
+/// member instead of all pairs, which keeps clusters connected without a
+/// quadratic blow-up. The result is sorted and duplicate-free.
+pub fn candidate_pairs(
+    signatures: &[Signature],
+    params: LshParams,
+    max_bucket: usize,
+) -> Vec<CandidatePair> {
+    let mut entries: Vec<(u64, u32)> = signatures
+        .par_iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.0.len() >= params.bands * params.rows && s.0.iter().any(|&v| v != u32::MAX)
+        })
+        .flat_map_iter(|(i, s)| band_keys(s, params).into_iter().map(move |k| (k, i as u32)))
+        .collect();
+    entries.par_sort_unstable();
+    let mut pairs = Vec::new();
+    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        if run.len() > max_bucket {
+            pairs.extend(
+                run[1..]
+                    .iter()
+                    .map(|&(_, d)| CandidatePair::new(run[0].1, d)),
+            );
+        } else {
+            for (i, &(_, x)) in run.iter().enumerate() {
+                pairs.extend(run[i + 1..].iter().map(|&(_, y)| CandidatePair::new(x, y)));
+            }
+        }
+    }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs.retain(|p| p.a != p.b);
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shingle::Shingles;
+    use crate::sketch::{MinHasher, MINHASH_SEED};
+    use proptest::prelude::*;
+
+    #[test]
+    fn optimal_params_use_the_signature_and_centre_the_curve() {
+        for t in [0.3, 0.5, 0.8] {
+            let p = optimal_params(t, 128);
+            assert!(p.bands * p.rows <= 128);
+            // The S-curve's steepest point (1/b)^(1/r) lies near the threshold.
+            let knee = (1.0 / p.bands as f64).powf(1.0 / p.rows as f64);
+            assert!((knee - t).abs() < 0.15, "t {t} knee {knee} {p:?}");
+        }
+    }
+
+    #[test]
+    fn identical_signatures_collide_and_disjoint_do_not() {
+        let h = MinHasher::new(32, MINHASH_SEED);
+        let a = h.sketch(&Shingles((0..50).collect()));
+        let b = h.sketch(&Shingles((1000..1050).collect()));
+        let p = LshParams { bands: 8, rows: 4 };
+        let pairs = candidate_pairs(&[a.clone(), b, a], p, 100);
+        assert_eq!(pairs, vec![CandidatePair { a: 0, b: 2 }]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        /// Over many synthetic pairs at a known Jaccard, the observed
+        /// candidate rate follows the computed S-curve.
+        #[test]
+        fn candidate_rate_follows_the_s_curve(jaccard_pct in 20u64..90, seed in any::<u64>()) {
+            let params = optimal_params(0.5, 64);
+            let h = MinHasher::new(64, seed);
+            let total = 200u64;
+            let shared = total * jaccard_pct / 100;
+            let trials = 300u64;
+            let mut hits = 0;
+            for t in 0..trials {
+                let base = t * 10_000;
+                let mix = |i: u64| crate::hash::stable_hash(&i.to_le_bytes(), seed);
+                let a: Vec<u64> = (base..base + total).map(mix).collect();
+                // b shares `shared` of a's elements plus fresh ones, so J = shared / (2*total - shared).
+                let b: Vec<u64> = (base..base + shared).chain(base + 5000..base + 5000 + total - shared).map(mix).collect();
+                let (sa, sb) = (h.sketch_hashes(&a), h.sketch_hashes(&b));
+                if candidate_pairs(&[sa, sb], params, 10).len() == 1 { hits += 1; }
+            }
+            let s = shared as f64 / (2 * total - shared) as f64;
+            let expected = collision_probability(s, params);
+            let observed = hits as f64 / trials as f64;
+            let tolerance = 4.0 * (expected * (1.0 - expected) / trials as f64).sqrt() + 0.05;
+            prop_assert!((observed - expected).abs() <= tolerance, "s {s} expected {expected} observed {observed}");
+        }
+    }
+}

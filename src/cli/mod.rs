@@ -1,0 +1,221 @@
+//! Command-line interface: argument definitions and the commands that glue
+//! the library stages together. `main.rs` only parses and calls [`run`].
+//!
+//! Exit codes: 0 ran and found nothing, 1 ran and found something, 2 usage
+//! or fatal error.
+
+use crate::input::{self, InputOptions};
+use crate::params::Params;
+use crate::pipeline::{scan, Scope};
+use crate::report::{json, text, Report};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit code: ran, no finding.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit code: ran, findings reported.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: usage or fatal error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Find exact duplicates, near-duplicates, rewrites and paraphrases, and
+/// which document is the source.
+#[derive(Debug, Parser)]
+#[command(name = "dedup", version, about, long_about = None)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare every document with every other and report reuse.
+    Scan(ScanArgs),
+}
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable summary and side-by-side passages.
+    Text,
+    /// One JSON object (the schema in docs/report-schema.md).
+    Json,
+    /// One JSON object per finding, one per line.
+    Jsonl,
+}
+
+/// Options shared by every command that reads documents.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// JSONL field holding the document text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// Honour .gitignore/.ignore files when walking directories.
+    #[arg(long)]
+    pub respect_ignore: bool,
+}
+
+/// Detection parameters shared by `scan` and `check`.
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Jaccard threshold of the near-duplicate tier (LSH bands/rows are
+    /// computed from it).
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f64,
+    /// Words per shingle.
+    #[arg(short = 'k', long = "shingle-size", default_value_t = 5)]
+    pub shingle_size: usize,
+    /// MinHash permutations.
+    #[arg(long, default_value_t = 128)]
+    pub num_perm: usize,
+    /// Skip the rewrite/paraphrase tier (near-duplicates only).
+    #[arg(long)]
+    pub no_rewrite: bool,
+    /// Aligned sentence pairs needed for a rewrite-tier finding.
+    #[arg(long, default_value_t = 3)]
+    pub min_aligned_units: usize,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+impl DetectArgs {
+    /// The run parameters these options describe.
+    pub fn params(&self) -> crate::Result<Params> {
+        let mut p = Params::new(self.shingle_size, self.num_perm, self.threshold)?;
+        p.rewrite_tier = !self.no_rewrite;
+        p.min_aligned_units = self.min_aligned_units.max(1);
+        Ok(p)
+    }
+}
+
+/// Arguments of `dedup scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan (`-` reads one document from stdin).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format (default: text).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Write the report here instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// No progress or summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub detect: DetectArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+}
+
+impl InputArgs {
+    /// Input-stage options.
+    pub fn options(&self) -> InputOptions {
+        InputOptions {
+            text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
+            respect_ignore: self.respect_ignore,
+            ..InputOptions::default()
+        }
+    }
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dedup: {e:#}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn configure_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()?;
+    }
+    Ok(())
+}
+
+fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
+    let params = args.detect.params()?;
+    configure_threads(args.detect.threads)?;
+    let loaded = input::load(&args.paths, &args.input.options());
+    if loaded.documents.is_empty()
+        && !loaded.errors.is_empty()
+        && loaded
+            .errors
+            .iter()
+            .all(|e| args.paths.iter().any(|p| p.display().to_string() == e.file))
+    {
+        for e in &loaded.errors {
+            eprintln!("dedup: {}: {}", e.file, e.message);
+        }
+    }
+    if loaded.documents.is_empty() && !args.quiet {
+        eprintln!("dedup: no documents to compare");
+    }
+    let report = scan(&loaded.documents, loaded.errors, &params, Scope::All);
+    write_report(&report, args.format, args.output.as_ref())?;
+    Ok(if report.pairs.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Writes a report in `format` to `output` or stdout.
+pub fn write_report(
+    report: &Report,
+    format: OutputFormat,
+    output: Option<&PathBuf>,
+) -> anyhow::Result<()> {
+    let mut sink: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), input::describe_io(&e)))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let result = match format {
+        OutputFormat::Text => text::write_text(
+            report,
+            &text::TextOptions {
+                width: terminal_width(),
+                ..Default::default()
+            },
+            &mut sink,
+        ),
+        OutputFormat::Json => json::write_json(report, &mut sink),
+        OutputFormat::Jsonl => json::write_jsonl(report, &mut sink),
+    };
+    match result.and_then(|_| sink.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Width for text output: `COLUMNS`, else 100.
+fn terminal_width() -> usize {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok());
+    let _ = std::io::stdout().is_terminal();
+    from_env.unwrap_or(100).clamp(40, 240)
+}

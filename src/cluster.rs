@@ -1,0 +1,77 @@
+//! Clustering: union-find over verified pairs, so a dataset can be cleaned
+//! by keeping one representative per group of duplicates.
+
+/// Disjoint-set forest with path halving and union by size.
+#[derive(Debug, Clone)]
+pub struct UnionFind {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl UnionFind {
+    /// `n` singleton sets.
+    pub fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    /// The representative of `x`'s set.
+    pub fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let grand = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = grand;
+            x = grand;
+        }
+        x
+    }
+
+    /// Merges the sets of `x` and `y`.
+    pub fn union(&mut self, x: u32, y: u32) {
+        let (mut x, mut y) = (self.find(x), self.find(y));
+        if x == y {
+            return;
+        }
+        if self.size[x as usize] < self.size[y as usize] {
+            std::mem::swap(&mut x, &mut y);
+        }
+        self.parent[y as usize] = x;
+        self.size[x as usize] += self.size[y as usize];
+    }
+}
+
+/// Groups of more than one member, given the edges. Each group is sorted
+/// and groups are ordered by their smallest member.
+pub fn groups(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<Vec<u32>> {
+    let mut uf = UnionFind::new(n);
+    for (a, b) in edges {
+        uf.union(a, b);
+    }
+    let mut by_root: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+    for i in 0..n as u32 {
+        let root = uf.find(i);
+        by_root.entry(root).or_default().push(i);
+    }
+    let mut out: Vec<Vec<u32>> = by_root.into_values().filter(|g| g.len() > 1).collect();
+    out.sort_by_key(|g| g[0]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transitive_pairs_form_one_group() {
+        assert_eq!(
+            groups(6, [(0, 1), (1, 2), (4, 5)]),
+            vec![vec![0, 1, 2], vec![4, 5]]
+        );
+    }
+
+    #[test]
+    fn no_edges_no_groups() {
+        assert!(groups(3, []).is_empty());
+    }
+}

@@ -1,0 +1,247 @@
+//! Provenance: which document of a finding is the likely original, with the
+//! evidence for it. Each signal votes for a side with a weight; the source
+//! is named only when the votes agree clearly, because a wrong source is
+//! worse than none.
+
+use crate::input::Document;
+use crate::report::{round4, Evidence, Verdict};
+
+/// What the provenance stage knows about an aligned pair.
+#[derive(Debug, Clone, Copy)]
+pub struct PairShape {
+    /// The verdict of the finding.
+    pub verdict: Verdict,
+    /// Share of a's words in passages.
+    pub coverage_a: f64,
+    /// Share of b's words in passages.
+    pub coverage_b: f64,
+    /// Number of separate passages.
+    pub passages: usize,
+}
+
+/// The named source (or none), its confidence and the evidence list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    /// Id of the likely original, or `None` when undetermined.
+    pub source: Option<String>,
+    /// Confidence in `[0, 1]`.
+    pub confidence: f64,
+    /// The signals considered.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Minimum confidence for naming a source.
+pub const MIN_CONFIDENCE: f64 = 0.5;
+
+/// A date's sortable prefix (`YYYY-MM-DD`, or shorter), if it looks like one.
+fn date_key(date: &str) -> Option<String> {
+    let d = date.trim();
+    let key: String = d.chars().take(10).collect();
+    let ok = key.len() >= 4 && key.chars().take(4).all(|c| c.is_ascii_digit());
+    ok.then_some(key)
+}
+
+/// Signals from publication dates.
+fn date_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
+    let (Some(da), Some(db)) = (a.meta.date.as_deref(), b.meta.date.as_deref()) else {
+        return;
+    };
+    let (Some(ka), Some(kb)) = (date_key(da), date_key(db)) else {
+        return;
+    };
+    if ka == kb {
+        out.push(Evidence {
+            kind: "date".into(),
+            detail: format!("both published {ka}"),
+            favours: None,
+            weight: 0.0,
+        });
+        return;
+    }
+    let (earlier, later, de, dl) = if ka < kb {
+        (a, b, &ka, &kb)
+    } else {
+        (b, a, &kb, &ka)
+    };
+    out.push(Evidence {
+        kind: "date".into(),
+        detail: format!("{} published {de}, before {} ({dl})", earlier.id, later.id),
+        favours: Some(earlier.id.clone()),
+        weight: 0.9,
+    });
+}
+
+/// Names and addresses a document is known by, for attribution.
+fn identities(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in [&doc.meta.site, &doc.meta.author].into_iter().flatten() {
+        if v.trim().chars().count() >= 4 {
+            out.push(v.trim().to_lowercase());
+        }
+    }
+    if let Some(url) = &doc.meta.url {
+        let host = url
+            .split("://")
+            .nth(1)
+            .unwrap_or(url)
+            .split('/')
+            .next()
+            .unwrap_or("");
+        let host = host.trim_start_matches("www.");
+        if host.len() >= 4 {
+            out.push(host.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Signals from one document citing the other's outlet, author or URL.
+fn attribution_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
+    let cites = |citing: &Document, cited: &Document| -> Option<String> {
+        let text = citing.text.to_lowercase();
+        identities(cited)
+            .into_iter()
+            .find(|name| text.contains(name.as_str()))
+    };
+    match (cites(a, b), cites(b, a)) {
+        (Some(name), None) => out.push(Evidence {
+            kind: "attribution".into(),
+            detail: format!("{} cites \"{name}\", which identifies {}", a.id, b.id),
+            favours: Some(b.id.clone()),
+            weight: 0.8,
+        }),
+        (None, Some(name)) => out.push(Evidence {
+            kind: "attribution".into(),
+            detail: format!("{} cites \"{name}\", which identifies {}", b.id, a.id),
+            favours: Some(a.id.clone()),
+            weight: 0.8,
+        }),
+        _ => {}
+    }
+}
+
+/// Signal from coverage asymmetry: a rewrite, condensation or copy is
+/// covered more fully by its source than the source is by it. For partial
+/// reuse the asymmetry says only which text is shorter, so it is not used.
+fn coverage_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Vec<Evidence>) {
+    if matches!(shape.verdict, Verdict::PartialReuse | Verdict::Exact) {
+        return;
+    }
+    let diff = shape.coverage_a - shape.coverage_b;
+    let detail = format!(
+        "{:.0}% of {} is aligned, {:.0}% of {}",
+        shape.coverage_a * 100.0,
+        a.id,
+        shape.coverage_b * 100.0,
+        b.id
+    );
+    if diff.abs() < 0.1 {
+        out.push(Evidence {
+            kind: "coverage".into(),
+            detail: detail + ": no clear asymmetry",
+            favours: None,
+            weight: 0.0,
+        });
+        return;
+    }
+    // The more-covered document is the derived one; the other is the source.
+    let source = if diff > 0.0 { b } else { a };
+    out.push(Evidence {
+        kind: "coverage".into(),
+        detail: detail + &format!(": {} keeps material the other lacks", source.id),
+        favours: Some(source.id.clone()),
+        weight: round4((diff.abs() * 2.0).min(1.0) * 0.7),
+    });
+}
+
+/// Weighs the evidence for a finding between `a` and `b`.
+pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
+    let mut evidence = Vec::new();
+    date_evidence(a, b, &mut evidence);
+    attribution_evidence(a, b, &mut evidence);
+    coverage_evidence(a, b, shape, &mut evidence);
+    let vote = |id: &str| {
+        evidence
+            .iter()
+            .filter(|e| e.favours.as_deref() == Some(id))
+            .map(|e| e.weight)
+            .sum::<f64>()
+    };
+    let (va, vb) = (vote(&a.id), vote(&b.id));
+    // Confidence grows with the margin and shrinks when signals disagree.
+    let confidence = round4(((va - vb).abs() / (va + vb + 0.3)).min(1.0));
+    let source =
+        (confidence >= MIN_CONFIDENCE).then(|| if va > vb { a.id.clone() } else { b.id.clone() });
+    Provenance {
+        confidence: if source.is_some() { confidence } else { 0.0 },
+        source,
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{DocMeta, Encoding, Format};
+
+    fn doc(id: &str, date: Option<&str>, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            path: id.into(),
+            text: text.into(),
+            bytes: text.len(),
+            encoding: Encoding::Utf8,
+            format: Format::Text,
+            meta: DocMeta {
+                date: date.map(Into::into),
+                ..Default::default()
+            },
+            warnings: vec![],
+        }
+    }
+
+    fn shape(verdict: Verdict, coverage_a: f64, coverage_b: f64) -> PairShape {
+        PairShape {
+            verdict,
+            coverage_a,
+            coverage_b,
+            passages: 3,
+        }
+    }
+
+    #[test]
+    fn earlier_date_is_the_source() {
+        let p = attribute(
+            &doc("a", Some("2024-03-07"), ""),
+            &doc("b", Some("2024-03-06T10:00"), ""),
+            &shape(Verdict::Paraphrase, 0.5, 0.5),
+        );
+        assert_eq!(p.source.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn condensed_rewrite_is_derived_from_the_fuller_text() {
+        let p = attribute(
+            &doc("short", None, ""),
+            &doc("long", None, ""),
+            &shape(Verdict::Paraphrase, 0.9, 0.4),
+        );
+        assert_eq!(p.source.as_deref(), Some("long"));
+    }
+
+    #[test]
+    fn weak_or_conflicting_signals_are_undetermined() {
+        let p = attribute(
+            &doc("a", None, ""),
+            &doc("b", None, ""),
+            &shape(Verdict::Paraphrase, 0.62, 0.6),
+        );
+        assert_eq!(p.source, None);
+        let p = attribute(
+            &doc("a", Some("2024-01-01"), ""),
+            &doc("b", Some("2024-02-01"), ""),
+            &shape(Verdict::Paraphrase, 0.9, 0.3),
+        );
+        assert_eq!(p.source, None, "date and coverage disagree: {p:?}");
+    }
+}

@@ -1,0 +1,190 @@
+//! The terminal summary: counts, then findings by score, each with its
+//! source line, evidence and the top passages side by side.
+
+use super::{Finding, Report};
+use std::io::Write;
+
+/// Options of the text printer.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    /// Total width in columns.
+    pub width: usize,
+    /// Passages shown per finding.
+    pub passages: usize,
+    /// Lines shown per passage side.
+    pub lines: usize,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions {
+            width: 100,
+            passages: 3,
+            lines: 4,
+        }
+    }
+}
+
+/// Writes the human-readable summary.
+pub fn write_text(report: &Report, opts: &TextOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &report.summary;
+    let verdicts: Vec<String> = s
+        .by_verdict
+        .iter()
+        .map(|(v, n)| format!("{n} {v}"))
+        .collect();
+    writeln!(
+        out,
+        "{} documents, {} finding{}{}, {} cluster{}, {} error{}",
+        s.documents,
+        s.pairs,
+        if s.pairs == 1 { "" } else { "s" },
+        if verdicts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", verdicts.join(", "))
+        },
+        s.clusters,
+        if s.clusters == 1 { "" } else { "s" },
+        s.errors,
+        if s.errors == 1 { "" } else { "s" },
+    )?;
+    for e in &report.errors {
+        match e.line {
+            Some(line) => writeln!(out, "error: {}:{}: {}", e.file, line, e.message)?,
+            None => writeln!(out, "error: {}: {}", e.file, e.message)?,
+        }
+    }
+    for d in &report.documents {
+        for w in &d.warnings {
+            writeln!(out, "warning: {}: {}", d.id, w)?;
+        }
+    }
+    for (i, f) in report.pairs.iter().enumerate() {
+        writeln!(out)?;
+        write_finding(i, f, opts, out)?;
+    }
+    Ok(())
+}
+
+/// One finding: header, provenance, passages.
+pub fn write_finding(
+    index: usize,
+    f: &Finding,
+    opts: &TextOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "#{} {}  score {:.2}  {} <-> {}",
+        index + 1,
+        f.verdict,
+        f.score,
+        f.a,
+        f.b
+    )?;
+    writeln!(
+        out,
+        "   jaccard {:.2}  containment {:.2}/{:.2}  coverage {:.0}%/{:.0}%  {} passage{}",
+        f.jaccard,
+        f.containment_a_in_b,
+        f.containment_b_in_a,
+        f.coverage_a * 100.0,
+        f.coverage_b * 100.0,
+        f.passages.len(),
+        if f.passages.len() == 1 { "" } else { "s" }
+    )?;
+    match &f.source {
+        Some(src) => {
+            let derived = if src == &f.a { &f.b } else { &f.a };
+            writeln!(
+                out,
+                "   source: {src} (confidence {:.2}); {derived} is derived from it",
+                f.confidence
+            )?
+        }
+        None => writeln!(out, "   source: undetermined")?,
+    }
+    for e in &f.evidence {
+        writeln!(out, "     - {}: {}", e.kind, e.detail)?;
+    }
+    let col = opts.width.saturating_sub(7) / 2;
+    for p in f.passages.iter().take(opts.passages) {
+        writeln!(out, "   {:-<w$}", "", w = opts.width.saturating_sub(3))?;
+        writeln!(
+            out,
+            "   {:<col$} | {} ({:.2})",
+            trim(&format!("{} [{}..{}]", f.a, p.a[0], p.a[1]), col),
+            f.b,
+            p.similarity
+        )?;
+        let left = wrap(&p.text_a, col, opts.lines);
+        let right = wrap(&p.text_b, col, opts.lines);
+        for k in 0..left.len().max(right.len()) {
+            let l = left.get(k).map(String::as_str).unwrap_or("");
+            let r = right.get(k).map(String::as_str).unwrap_or("");
+            writeln!(out, "   {l:<col$} | {r}")?;
+        }
+    }
+    if f.passages.len() > opts.passages {
+        writeln!(
+            out,
+            "   ... {} more passage(s)",
+            f.passages.len() - opts.passages
+        )?;
+    }
+    Ok(())
+}
+
+fn trim(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        s.chars().take(width.saturating_sub(1)).collect::<String>() + "…"
+    }
+}
+
+/// Greedy word wrap to `width` columns, at most `max_lines` lines (the last
+/// one ends with an ellipsis when text is left over).
+pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut truncated = false;
+    for word in text.split_whitespace() {
+        let need = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if need > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            if lines.len() == max_lines {
+                truncated = true;
+                break;
+            }
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&trim(word, width));
+    }
+    if !truncated && !line.is_empty() {
+        lines.push(line);
+    }
+    if truncated {
+        if let Some(last) = lines.last_mut() {
+            *last = trim(last, width.saturating_sub(1)) + "…";
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_fits_width_and_truncates() {
+        let lines = wrap("one two three four five six seven eight nine ten", 10, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= 10));
+        assert!(lines[1].ends_with('…'));
+    }
+}

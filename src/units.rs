@@ -1,0 +1,351 @@
+//! Content units for the rewrite tier: a document cut into sentences (long
+//! sentences into windows), each reduced to the set of its content terms
+//! (stopwords dropped, English words stemmed with Porter2, numbers and names
+//! kept). A rewrite changes the wording between the facts but keeps most
+//! content terms of each sentence, so units of a rewrite and its source
+//! overlap even when no 5-word run survives.
+
+use crate::hash::stable_hash;
+use crate::normalize::NormalizedText;
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Seed of the content-term hash (the bytes "dedup-t1").
+pub const TERM_SEED: u64 = 0x6465_6475_702d_7431;
+
+/// One sentence (or window) of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// First token (index into the document's tokens).
+    pub first_token: u32,
+    /// One past the last token.
+    pub end_token: u32,
+    /// Byte offset of the unit's first character in the original text.
+    pub start: u32,
+    /// Byte offset one past its last character.
+    pub end: u32,
+    /// Sorted, unique hashes of its content terms.
+    pub terms: Vec<u64>,
+}
+
+impl Unit {
+    /// Number of word tokens.
+    pub fn tokens(&self) -> usize {
+        (self.end_token - self.first_token) as usize
+    }
+}
+
+/// Tunables of unit extraction.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitParams {
+    /// Sentences longer than this many tokens are cut into windows.
+    pub max_tokens: usize,
+}
+
+impl Default for UnitParams {
+    fn default() -> Self {
+        UnitParams { max_tokens: 48 }
+    }
+}
+
+/// English stopwords: function words that carry no content. Kept short and
+/// conservative; everything else counts as content.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "either",
+    "even",
+    "ever",
+    "every",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "including",
+    "into",
+    "is",
+    "it",
+    "it's",
+    "its",
+    "itself",
+    "just",
+    "like",
+    "many",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "new",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "s",
+    "said",
+    "same",
+    "say",
+    "says",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "t",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "thus",
+    "to",
+    "too",
+    "two",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+];
+
+/// True for a normalized word that carries no content.
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// Extracts content-term units. Reusable across documents (holds the
+/// stemmer).
+pub struct UnitExtractor {
+    stemmer: Stemmer,
+    params: UnitParams,
+}
+
+impl UnitExtractor {
+    /// A new extractor.
+    pub fn new(params: UnitParams) -> Self {
+        UnitExtractor {
+            stemmer: Stemmer::create(Algorithm::English),
+            params,
+        }
+    }
+
+    /// The hash of one content term, or `None` for a stopword.
+    pub fn term(&self, word: &str) -> Option<u64> {
+        if is_stopword(word) {
+            return None;
+        }
+        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            self.stemmer.stem(word)
+        } else {
+            std::borrow::Cow::Borrowed(word)
+        };
+        Some(stable_hash(stem.as_bytes(), TERM_SEED))
+    }
+
+    /// The units of `text` (the original) given its normalized tokens.
+    pub fn units(&self, text: &str, norm: &NormalizedText) -> Vec<Unit> {
+        let mut units = Vec::new();
+        let tokens = &norm.tokens;
+        let mut next = 0usize;
+        for (offset, sentence) in sentences(text) {
+            let end = offset + sentence.len();
+            let first = next;
+            while next < tokens.len() && (tokens[next].start as usize) < end {
+                next += 1;
+            }
+            let mut from = first;
+            while from < next {
+                let to = (from + self.params.max_tokens).min(next);
+                // Avoid a tiny tail window: fold it into this one.
+                let to = if next - to < self.params.max_tokens / 4 {
+                    next
+                } else {
+                    to
+                };
+                units.push(self.unit(norm, from, to));
+                from = to;
+            }
+        }
+        units
+    }
+
+    fn unit(&self, norm: &NormalizedText, from: usize, to: usize) -> Unit {
+        let mut terms: Vec<u64> = (from..to).filter_map(|i| self.term(norm.word(i))).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        Unit {
+            first_token: from as u32,
+            end_token: to as u32,
+            start: norm.tokens[from].start,
+            end: norm.tokens[to - 1].end,
+            terms,
+        }
+    }
+}
+
+/// Sentence segments of `text` (UAX#29 sentence boundaries, plus line
+/// breaks, since headings and list items often end without punctuation).
+fn sentences(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_sentence_bound_indices().flat_map(|(offset, s)| {
+        let mut parts = Vec::new();
+        let mut start = 0;
+        for (i, _) in s.match_indices('\n') {
+            if i > start {
+                parts.push((offset + start, &s[start..i]));
+            }
+            start = i + 1;
+        }
+        if start < s.len() {
+            parts.push((offset + start, &s[start..]));
+        }
+        parts
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    #[test]
+    fn stopword_list_is_sorted_for_binary_search() {
+        assert!(
+            STOPWORDS.windows(2).all(|w| w[0] < w[1]),
+            "STOPWORDS must stay sorted"
+        );
+    }
+
+    #[test]
+    fn sentences_and_lines_become_units() {
+        let text =
+            "Heading line\nThe ministers met in Astana. They signed agreements on transport.";
+        let ex = UnitExtractor::new(UnitParams::default());
+        let units = ex.units(text, &normalize(text));
+        assert_eq!(units.len(), 3);
+        assert_eq!(
+            &text[units[1].start as usize..units[1].end as usize],
+            "The ministers met in Astana"
+        );
+    }
+
+    #[test]
+    fn rewording_keeps_content_terms() {
+        let ex = UnitExtractor::new(UnitParams::default());
+        let a = "The ministers signed agreements on transport.";
+        let b = "Agreements on transportation were signed by the minister.";
+        let ua = &ex.units(a, &normalize(a))[0];
+        let ub = &ex.units(b, &normalize(b))[0];
+        assert_eq!(ua.terms, ub.terms);
+    }
+
+    #[test]
+    fn long_sentences_are_windowed() {
+        let text = "word ".repeat(200);
+        let ex = UnitExtractor::new(UnitParams { max_tokens: 50 });
+        let units = ex.units(&text, &normalize(&text));
+        assert_eq!(units.len(), 4);
+        assert!(units.iter().all(|u| u.tokens() == 50));
+    }
+}
