@@ -23,17 +23,25 @@ pub struct AlignParams {
     pub max_gap: usize,
     /// A passage of one seed survives only at this Jaccard or above.
     pub single_seed_jaccard: f64,
+    /// Content terms per window in the window match (the size of a short
+    /// paragraph: a paraphrased passage inside an otherwise new text).
+    pub window_terms: usize,
+    /// Windows sharing fewer content bigrams with the other document are
+    /// not compared (pruning; they cannot reach the bigram bar).
+    pub window_min_shared_bigrams: usize,
 }
 
 impl Default for AlignParams {
     fn default() -> Self {
         AlignParams {
             seed_jaccard: 0.35,
-            seed_overlap: 0.6,
+            seed_overlap: 1.01,
             seed_min_shared: 3,
             min_unit_terms: 3,
             max_gap: 3,
-            single_seed_jaccard: 0.7,
+            single_seed_jaccard: 0.35,
+            window_terms: 40,
+            window_min_shared_bigrams: 3,
         }
     }
 }
@@ -182,6 +190,123 @@ fn range_jaccard(a: &[Unit], ra: (u32, u32), b: &[Unit], rb: (u32, u32)) -> f64 
     }
 }
 
+/// The best-matching pair of windows (runs of consecutive units) of two
+/// documents: the place where one text reuses a paragraph of the other.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WindowMatch {
+    /// First and last unit of the window in a.
+    pub a_units: (u32, u32),
+    /// First and last unit of the window in b.
+    pub b_units: (u32, u32),
+    /// Weighted share of the smaller window's content terms found in the
+    /// other (numbers and names weigh more, see [`Unit::weights`]).
+    pub term_containment: f64,
+    /// Share of the smaller window's content bigrams found in the other.
+    pub bigram_containment: f64,
+}
+
+/// A run of units holding about `window_terms` content terms.
+struct Window {
+    first: u32,
+    last: u32,
+    /// Sorted, unique (term, weight).
+    terms: Vec<(u64, u8)>,
+    weight: f64,
+    bigrams: Vec<u64>,
+}
+
+/// Windows starting at every unit, each extended until it holds
+/// `size` content terms; windows that cannot reach 60% of that (the end of
+/// the text) are dropped. Only windows with `min_shared` bigrams in
+/// `shared` are kept.
+fn windows(units: &[Unit], size: usize, shared: &[u64], min_shared: usize) -> Vec<Window> {
+    let mut out = Vec::new();
+    for first in 0..units.len() {
+        let (mut last, mut count) = (first, 0);
+        while last < units.len() {
+            count += units[last].sequence.len();
+            if count >= size {
+                break;
+            }
+            last += 1;
+        }
+        let last = last.min(units.len() - 1);
+        if (count as f64) < 0.6 * size as f64 {
+            break;
+        }
+        let run = &units[first..=last];
+        let bigrams = crate::units::content_bigrams(run);
+        if crate::shingle::sorted_intersection_len(&bigrams, shared) < min_shared {
+            continue;
+        }
+        let mut terms: Vec<(u64, u8)> = run
+            .iter()
+            .flat_map(|u| u.terms.iter().copied().zip(u.weights.iter().copied()))
+            .collect();
+        terms.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+        terms.dedup_by_key(|x| x.0);
+        let weight = terms.iter().map(|t| t.1 as f64).sum();
+        out.push(Window {
+            first: first as u32,
+            last: last as u32,
+            terms,
+            weight,
+            bigrams,
+        });
+    }
+    out
+}
+
+/// Weighted intersection of two sorted (term, weight) lists: each shared
+/// term counts with the larger of its two weights.
+fn weighted_intersection(a: &[(u64, u8)], b: &[(u64, u8)]) -> f64 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1.max(b[j].1) as f64;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// The window pair with the highest term plus bigram containment, among
+/// windows that share content bigrams with the other document (`shared`:
+/// the sorted bigrams the two documents have in common).
+pub fn best_window(a: &[Unit], b: &[Unit], shared: &[u64], p: &AlignParams) -> Option<WindowMatch> {
+    let wa = windows(a, p.window_terms, shared, p.window_min_shared_bigrams);
+    if wa.is_empty() {
+        return None;
+    }
+    let wb = windows(b, p.window_terms, shared, p.window_min_shared_bigrams);
+    let mut best: Option<WindowMatch> = None;
+    for x in &wa {
+        for y in &wb {
+            let term_containment =
+                weighted_intersection(&x.terms, &y.terms) / x.weight.min(y.weight).max(1.0);
+            let common = crate::shingle::sorted_intersection_len(&x.bigrams, &y.bigrams) as f64;
+            let bigram_containment = common / x.bigrams.len().min(y.bigrams.len()).max(1) as f64;
+            let better = best.is_none_or(|m| {
+                term_containment + bigram_containment > m.term_containment + m.bigram_containment
+            });
+            if better {
+                best = Some(WindowMatch {
+                    a_units: (x.first, x.last),
+                    b_units: (y.first, y.last),
+                    term_containment,
+                    bigram_containment,
+                });
+            }
+        }
+    }
+    best
+}
+
 /// Aligns two documents' units: seeds, best seeds, passages.
 pub fn align(a: &[Unit], b: &[Unit], p: &AlignParams) -> Vec<UnitPassage> {
     let all = seeds(a, b, p);
@@ -199,6 +324,8 @@ mod tests {
             start: i * 60,
             end: i * 60 + 59,
             terms: terms.to_vec(),
+            weights: vec![1; terms.len()],
+            sequence: terms.to_vec(),
         }
     }
 
@@ -223,9 +350,45 @@ mod tests {
     }
 
     #[test]
-    fn one_shared_stock_phrase_is_not_a_passage() {
-        let a = vec![unit(0, &[1, 2, 3, 4, 5, 6]), unit(1, &[20, 21, 22])];
-        let b = vec![unit(0, &[30, 31, 32]), unit(1, &[1, 2, 3, 7, 8, 9])];
+    fn weak_single_seeds_are_not_passages() {
+        let a = vec![unit(0, &[1, 2, 3, 4, 5, 6, 10, 11]), unit(1, &[20, 21, 22])];
+        let b = vec![unit(0, &[30, 31, 32]), unit(1, &[1, 2, 3, 7, 8, 9, 12, 13])];
         assert!(align(&a, &b, &AlignParams::default()).is_empty());
+    }
+
+    #[test]
+    fn best_window_finds_the_reused_paragraph() {
+        // b embeds a's terms 100..140 (in order) among unrelated text.
+        let seq = |r: std::ops::Range<u64>| r.collect::<Vec<u64>>();
+        let a: Vec<Unit> = (0..4)
+            .map(|k| unit(k, &seq(100 + k as u64 * 10..110 + k as u64 * 10)))
+            .collect();
+        let b: Vec<Unit> = (0..8)
+            .map(|k| {
+                if (2..6).contains(&k) {
+                    unit(
+                        k,
+                        &seq(100 + (k as u64 - 2) * 10..110 + (k as u64 - 2) * 10),
+                    )
+                } else {
+                    unit(k, &seq(k as u64 * 1000..k as u64 * 1000 + 10))
+                }
+            })
+            .collect();
+        let shared = {
+            let (x, y) = (
+                crate::units::content_bigrams(&a),
+                crate::units::content_bigrams(&b),
+            );
+            x.into_iter()
+                .filter(|v| y.binary_search(v).is_ok())
+                .collect::<Vec<_>>()
+        };
+        let m = best_window(&a, &b, &shared, &AlignParams::default()).expect("a window match");
+        assert_eq!(m.b_units, (2, 5));
+        assert!(
+            m.term_containment > 0.99 && m.bigram_containment > 0.99,
+            "{m:?}"
+        );
     }
 }

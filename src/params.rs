@@ -24,20 +24,22 @@ pub struct Params {
     pub max_bucket: usize,
     /// Whether the rewrite/paraphrase tier runs.
     pub rewrite_tier: bool,
-    /// Permutations of each unit sketch (rewrite tier).
-    pub unit_perm: usize,
-    /// Rows per band of the unit sketch; `unit_perm / unit_rows` bands.
-    pub unit_rows: usize,
-    /// Unit buckets holding more documents than this are too common to be
-    /// evidence of reuse and are skipped.
-    pub max_unit_bucket: usize,
-    /// Two documents become a rewrite-tier candidate when they share this
-    /// many unit bucket keys.
-    pub min_shared_unit_keys: usize,
+    /// Content bigrams found in more documents than this are too common to
+    /// be evidence of reuse and do not make candidates (rewrite tier).
+    pub max_bigram_bucket: usize,
+    /// Two documents become a rewrite-tier candidate, and can be a finding,
+    /// only when they share at least this many content bigrams.
+    pub min_shared_bigrams: usize,
+    /// Rewrite tier, whole-document rule: share of the smaller document's
+    /// content bigrams (stopwords dropped, stemmed) found in the other.
+    pub min_bigram_containment: f64,
+    /// Rewrite tier, passage rule: weighted content-term containment of the
+    /// best window pair...
+    pub min_window_containment: f64,
+    /// ...together with this content-bigram containment of that pair.
+    pub min_window_bigram_containment: f64,
     /// Passage alignment tunables.
     pub align: AlignParams,
-    /// Aligned unit pairs needed for a rewrite-tier finding.
-    pub min_aligned_units: usize,
 }
 
 impl Default for Params {
@@ -73,17 +75,12 @@ impl Params {
             lsh: optimal_params(threshold, num_perm),
             max_bucket: 200,
             rewrite_tier: true,
-            unit_perm: 24,
-            unit_rows: 2,
-            max_unit_bucket: 50,
-            min_shared_unit_keys: 2,
+            max_bigram_bucket: 50,
+            min_shared_bigrams: 3,
+            min_bigram_containment: 0.13,
+            min_window_containment: 0.53,
+            min_window_bigram_containment: 0.10,
             align: AlignParams::default(),
-            min_aligned_units: 3,
         })
-    }
-
-    /// Bands of the unit sketch.
-    pub fn unit_bands(&self) -> usize {
-        self.unit_perm / self.unit_rows
     }
 }

@@ -5,10 +5,9 @@
 //! checking against a persistent index gives the same findings as a scan of
 //! the union.
 
-use crate::align::{align, UnitPassage};
+use crate::align::{align, best_window, UnitPassage, WindowMatch};
 use crate::candidates::{candidate_pairs, CandidatePair};
 use crate::cluster::groups;
-use crate::hash::stable_hash;
 use crate::input::{Document, InputError};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
@@ -19,7 +18,7 @@ use crate::report::{
 };
 use crate::shingle::{content_hash, sorted_intersection_len, word_shingles, Shingles};
 use crate::sketch::{MinHasher, Signature};
-use crate::units::{Unit, UnitExtractor, UnitParams};
+use crate::units::{content_bigrams, Unit, UnitExtractor, UnitParams};
 use crate::verify::{set_similarity, SetSimilarity};
 use ahash::AHashMap;
 use rayon::prelude::*;
@@ -39,15 +38,15 @@ pub struct Features {
     pub signature: Signature,
     /// Content units (rewrite tier, alignment).
     pub units: Vec<Unit>,
-    /// Sorted, unique LSH keys of the unit sketches (rewrite tier).
-    pub unit_keys: Vec<u64>,
+    /// Sorted, unique bigrams of consecutive content terms: the rewrite
+    /// tier's candidate keys and its whole-document similarity.
+    pub bigrams: Vec<u64>,
 }
 
 /// Reusable per-run state for feature extraction.
 pub struct Extractor {
     params: Params,
     doc_hasher: MinHasher,
-    unit_hasher: MinHasher,
     units: UnitExtractor,
 }
 
@@ -57,7 +56,6 @@ impl Extractor {
         Extractor {
             params: params.clone(),
             doc_hasher: MinHasher::new(params.num_perm, params.seed),
-            unit_hasher: MinHasher::new(params.unit_perm, params.seed ^ 0x5555),
             units: UnitExtractor::new(UnitParams::default()),
         }
     }
@@ -76,10 +74,10 @@ impl Extractor {
         } else {
             self.doc_hasher.sketch(&shingles)
         };
-        let (units, unit_keys) = if self.params.rewrite_tier {
+        let (units, bigrams) = if self.params.rewrite_tier {
             let units = self.units.units(text, norm);
-            let keys = self.unit_keys(&units);
-            (units, keys)
+            let bigrams = content_bigrams(&units);
+            (units, bigrams)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -89,51 +87,25 @@ impl Extractor {
             shingles,
             signature,
             units,
-            unit_keys,
+            bigrams,
         }
-    }
-
-    /// LSH keys of every unit with enough content terms: `unit_rows` MinHash
-    /// slots per band, hashed with the band number.
-    fn unit_keys(&self, units: &[Unit]) -> Vec<u64> {
-        let rows = self.params.unit_rows;
-        let mut keys = Vec::with_capacity(units.len() * self.params.unit_bands());
-        for u in units
-            .iter()
-            .filter(|u| u.terms.len() >= self.params.align.min_unit_terms)
-        {
-            let sig = self.unit_hasher.sketch_hashes(&u.terms);
-            for band in 0..self.params.unit_bands() {
-                let mut bytes = [0u8; 64];
-                let slots = &sig.0[band * rows..(band + 1) * rows];
-                for (k, v) in slots.iter().enumerate().take(16) {
-                    bytes[k * 4..k * 4 + 4].copy_from_slice(&v.to_le_bytes());
-                }
-                keys.push(stable_hash(
-                    &bytes[..rows.min(16) * 4],
-                    0x1_0000 + band as u64,
-                ));
-            }
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        keys
     }
 }
 
-/// Rewrite-tier candidates: documents sharing at least
-/// `min_shared_unit_keys` unit keys, ignoring keys shared by more than
-/// `max_unit_bucket` documents (too common to be evidence).
-pub fn unit_candidate_pairs(features: &[Features], params: &Params) -> Vec<CandidatePair> {
+/// Rewrite-tier candidates: documents sharing at least `min_shared_bigrams`
+/// content bigrams, ignoring bigrams found in more than `max_bigram_bucket`
+/// documents (too common to be evidence). An inverted index of rare seeds:
+/// linear in the bigrams plus the pairs the rare ones make.
+pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<CandidatePair> {
     let mut entries: Vec<(u64, u32)> = features
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, f)| f.unit_keys.iter().map(move |&k| (k, i as u32)))
+        .flat_map_iter(|(i, f)| f.bigrams.iter().map(move |&k| (k, i as u32)))
         .collect();
     entries.par_sort_unstable();
     let runs: Vec<&[(u64, u32)]> = entries
         .chunk_by(|x, y| x.0 == y.0)
-        .filter(|r| r.len() >= 2 && r.len() <= params.max_unit_bucket)
+        .filter(|r| r.len() >= 2 && r.len() <= params.max_bigram_bucket)
         .collect();
     let mut pairs: Vec<CandidatePair> = runs
         .par_iter()
@@ -148,7 +120,7 @@ pub fn unit_candidate_pairs(features: &[Features], params: &Params) -> Vec<Candi
     pairs.par_sort_unstable();
     let mut out = Vec::new();
     for run in pairs.chunk_by(|x, y| x == y) {
-        if run.len() >= params.min_shared_unit_keys && run[0].a != run[0].b {
+        if run.len() >= params.min_shared_bigrams && run[0].a != run[0].b {
             out.push(run[0]);
         }
     }
@@ -172,6 +144,12 @@ pub struct PairEvaluation {
     pub aligned_units: usize,
     /// Mean passage similarity, weighted by tokens.
     pub mean_similarity: f64,
+    /// Content bigrams the two documents share.
+    pub shared_bigrams: usize,
+    /// Share of the smaller document's content bigrams found in the other.
+    pub bigram_containment: f64,
+    /// The best-matching window pair, if any window shares bigrams.
+    pub window: Option<WindowMatch>,
 }
 
 /// Share of a document's tokens inside the given unit ranges.
@@ -198,15 +176,44 @@ fn coverage(units: &[Unit], ranges: impl Iterator<Item = (u32, u32)>, tokens: us
 pub fn evaluate(fa: &Features, fb: &Features, params: &Params) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
     let sets = set_similarity(&fa.shingles, &fb.shingles);
-    let passages = align(&fa.units, &fb.units, &params.align);
+    let mut passages = align(&fa.units, &fb.units, &params.align);
+    let shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
+    let shared_bigrams = shared.len();
+    let smaller = fa.bigrams.len().min(fb.bigrams.len());
+    let bigram_containment = if smaller == 0 {
+        0.0
+    } else {
+        shared_bigrams as f64 / smaller as f64
+    };
+    let window = if shared_bigrams >= params.min_shared_bigrams {
+        best_window(&fa.units, &fb.units, &shared, &params.align)
+    } else {
+        None
+    };
+    // A window match that no sentence-level passage covers is a passage of
+    // its own (a paraphrased paragraph whose sentences were merged or split).
+    if let Some(w) = window.filter(|w| window_qualifies(w, params)) {
+        let overlaps = passages
+            .iter()
+            .any(|p| p.a_units.0 <= w.a_units.1 && w.a_units.0 <= p.a_units.1);
+        if !overlaps {
+            passages.push(UnitPassage {
+                a_units: w.a_units,
+                b_units: w.b_units,
+                seeds: Vec::new(),
+                similarity: w.term_containment,
+            });
+            passages.sort_by_key(|q| (q.a_units, q.b_units));
+        }
+    }
     let coverage_a = coverage(&fa.units, passages.iter().map(|p| p.a_units), fa.tokens);
     let coverage_b = coverage(&fb.units, passages.iter().map(|p| p.b_units), fb.tokens);
-    let aligned_units = passages.iter().map(|p| p.seeds.len()).sum();
-    let weight: f64 = passages.iter().map(|p| p.seeds.len() as f64).sum();
+    let aligned_units = passages.iter().map(|p| p.seeds.len().max(1)).sum();
+    let weight: f64 = passages.iter().map(|p| p.seeds.len().max(1) as f64).sum();
     let mean_similarity = if weight > 0.0 {
         passages
             .iter()
-            .map(|p| p.similarity * p.seeds.len() as f64)
+            .map(|p| p.similarity * p.seeds.len().max(1) as f64)
             .sum::<f64>()
             / weight
     } else {
@@ -220,7 +227,33 @@ pub fn evaluate(fa: &Features, fb: &Features, params: &Params) -> PairEvaluation
         coverage_b,
         aligned_units,
         mean_similarity,
+        shared_bigrams,
+        bigram_containment,
+        window,
     }
+}
+
+/// Elements common to two sorted, duplicate-free slices.
+fn intersection(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether a window match is strong enough to be reuse on its own.
+fn window_qualifies(w: &WindowMatch, params: &Params) -> bool {
+    w.term_containment >= params.min_window_containment
+        && w.bigram_containment >= params.min_window_bigram_containment
 }
 
 /// The verdict and score of an evaluated pair, or `None` for no finding.
@@ -231,7 +264,12 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
     if e.sets.jaccard >= params.threshold {
         return Some((Verdict::NearDuplicate, e.sets.jaccard));
     }
-    if !params.rewrite_tier || e.aligned_units < params.min_aligned_units {
+    if !params.rewrite_tier || e.shared_bigrams < params.min_shared_bigrams {
+        return None;
+    }
+    let whole = e.bigram_containment >= params.min_bigram_containment;
+    let local = e.window.is_some_and(|w| window_qualifies(&w, params));
+    if !(whole || local) {
         return None;
     }
     let cov_max = e.coverage_a.max(e.coverage_b);
@@ -360,7 +398,7 @@ pub fn scan(
     counters.insert("candidates_near_duplicate".to_string(), near.len() as u64);
     pairs.extend(near);
     if params.rewrite_tier {
-        let rewrite = unit_candidate_pairs(&features, params);
+        let rewrite = rewrite_candidate_pairs(&features, params);
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
         pairs.extend(rewrite);
     }

@@ -26,6 +26,12 @@ pub struct Unit {
     pub end: u32,
     /// Sorted, unique hashes of its content terms.
     pub terms: Vec<u64>,
+    /// Weight of each entry of `terms`: 3 for a term with a digit, 2 for a
+    /// capitalized word inside the sentence (a name), 1 otherwise. Numbers
+    /// and names are what a rewrite cannot change without changing the facts.
+    pub weights: Vec<u8>,
+    /// The content terms in text order, repeats kept (for bigrams).
+    pub sequence: Vec<u64>,
 }
 
 impl Unit {
@@ -264,25 +270,74 @@ impl UnitExtractor {
                 } else {
                     to
                 };
-                units.push(self.unit(norm, from, to));
+                units.push(self.unit(text, norm, from, to));
                 from = to;
             }
         }
         units
     }
 
-    fn unit(&self, norm: &NormalizedText, from: usize, to: usize) -> Unit {
-        let mut terms: Vec<u64> = (from..to).filter_map(|i| self.term(norm.word(i))).collect();
-        terms.sort_unstable();
-        terms.dedup();
+    fn unit(&self, text: &str, norm: &NormalizedText, from: usize, to: usize) -> Unit {
+        let mut weighted: Vec<(u64, u8)> = Vec::with_capacity(to - from);
+        for i in from..to {
+            let word = norm.word(i);
+            if let Some(term) = self.term(word) {
+                let t = norm.tokens[i];
+                let original = &text[t.start as usize..t.end as usize];
+                let weight = if word.bytes().any(|b| b.is_ascii_digit()) {
+                    3
+                } else if i > from && original.chars().next().is_some_and(char::is_uppercase) {
+                    2
+                } else {
+                    1
+                };
+                weighted.push((term, weight));
+            }
+        }
+        let sequence: Vec<u64> = weighted.iter().map(|&(t, _)| t).collect();
+        weighted.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+        weighted.dedup_by_key(|x| x.0);
         Unit {
             first_token: from as u32,
             end_token: to as u32,
             start: norm.tokens[from].start,
             end: norm.tokens[to - 1].end,
-            terms,
+            terms: weighted.iter().map(|x| x.0).collect(),
+            weights: weighted.iter().map(|x| x.1).collect(),
+            sequence,
         }
     }
+}
+
+/// Seed of the content-bigram hash (the bytes "dedup-b1").
+pub const BIGRAM_SEED: u64 = 0x6465_6475_702d_6231;
+
+/// Hash of two consecutive content terms.
+#[inline]
+pub fn bigram(first: u64, second: u64) -> u64 {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&first.to_le_bytes());
+    bytes[8..].copy_from_slice(&second.to_le_bytes());
+    stable_hash(&bytes, BIGRAM_SEED)
+}
+
+/// Sorted, unique bigrams of consecutive content terms over a run of units
+/// (bigrams cross unit boundaries: the content words of a document read as
+/// one sequence).
+pub fn content_bigrams<'a>(units: impl IntoIterator<Item = &'a Unit>) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut prev: Option<u64> = None;
+    for u in units {
+        for &t in &u.sequence {
+            if let Some(p) = prev {
+                out.push(bigram(p, t));
+            }
+            prev = Some(t);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Sentence segments of `text` (UAX#29 sentence boundaries, plus line
@@ -338,6 +393,33 @@ mod tests {
         let ua = &ex.units(a, &normalize(a))[0];
         let ub = &ex.units(b, &normalize(b))[0];
         assert_eq!(ua.terms, ub.terms);
+    }
+
+    #[test]
+    fn numbers_and_names_weigh_more() {
+        let ex = UnitExtractor::new(UnitParams::default());
+        let text = "Revenue at Google rose to $86m.";
+        let u = &ex.units(text, &normalize(text))[0];
+        let weight_of =
+            |w: &str| u.weights[u.terms.iter().position(|&t| Some(t) == ex.term(w)).unwrap()];
+        assert_eq!(weight_of("86m"), 3);
+        assert_eq!(weight_of("google"), 2);
+        assert_eq!(
+            weight_of("revenue"),
+            1,
+            "sentence-initial capital is not a name"
+        );
+    }
+
+    #[test]
+    fn bigrams_follow_content_word_order() {
+        let ex = UnitExtractor::new(UnitParams::default());
+        let a = "The minister signed. The deal was big.";
+        let b = "The deal was big. The minister signed.";
+        let (ua, ub) = (ex.units(a, &normalize(a)), ex.units(b, &normalize(b)));
+        let (ba, bb) = (content_bigrams(&ua), content_bigrams(&ub));
+        assert_eq!(ba.len(), 3);
+        assert_eq!(crate::shingle::sorted_intersection_len(&ba, &bb), 2);
     }
 
     #[test]

@@ -77,9 +77,14 @@ pub struct DetectArgs {
     /// Skip the rewrite/paraphrase tier (near-duplicates only).
     #[arg(long)]
     pub no_rewrite: bool,
-    /// Aligned sentence pairs needed for a rewrite-tier finding.
-    #[arg(long, default_value_t = 3)]
-    pub min_aligned_units: usize,
+    /// Rewrite tier: share of the smaller document's content-word bigrams
+    /// that must be found in the other for a whole-document finding.
+    #[arg(long, default_value_t = 0.13)]
+    pub min_bigram_containment: f64,
+    /// Rewrite tier: weighted content-word containment of the best-matching
+    /// paragraph windows for a passage-level finding.
+    #[arg(long, default_value_t = 0.53)]
+    pub min_window_containment: f64,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -90,7 +95,8 @@ impl DetectArgs {
     pub fn params(&self) -> crate::Result<Params> {
         let mut p = Params::new(self.shingle_size, self.num_perm, self.threshold)?;
         p.rewrite_tier = !self.no_rewrite;
-        p.min_aligned_units = self.min_aligned_units.max(1);
+        p.min_bigram_containment = self.min_bigram_containment;
+        p.min_window_containment = self.min_window_containment;
         Ok(p)
     }
 }

@@ -1,0 +1,42 @@
+//! Diagnostic: evaluates every pair of a small corpus and prints one JSON
+//! line of features per pair, for tuning the rewrite tier against labelled
+//! data (`cargo run --release --example pairdump -- DIR`).
+
+use dedup::align::{best_seeds, seeds};
+use dedup::input::{load, InputOptions};
+use dedup::params::Params;
+use dedup::pipeline::{evaluate, Extractor};
+use dedup::shingle::sorted_intersection_len;
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: pairdump DIR");
+    let loaded = load(&[dir.into()], &InputOptions::default());
+    let params = Params::default();
+    let ex = Extractor::new(&params);
+    let feats: Vec<_> = loaded.documents.iter().map(|d| ex.features(d)).collect();
+    for i in 0..feats.len() {
+        for j in i + 1..feats.len() {
+            let (fa, fb) = (&feats[i], &feats[j]);
+            let e = evaluate(fa, fb, &params);
+            let all = seeds(&fa.units, &fb.units, &params.align);
+            let best = best_seeds(&all);
+            let shared_keys = sorted_intersection_len(&fa.bigrams, &fb.bigrams);
+            let strong = best.iter().filter(|s| s.jaccard >= 0.5).count();
+            let mid = best.iter().filter(|s| s.jaccard >= 0.35).count();
+            let line = serde_json::json!({
+                "a": loaded.documents[i].id, "b": loaded.documents[j].id,
+                "j5": e.sets.jaccard, "c5ab": e.sets.containment_a_in_b, "c5ba": e.sets.containment_b_in_a,
+                "ua": fa.units.len(), "ub": fb.units.len(), "ta": fa.tokens, "tb": fb.tokens,
+                "seeds": all.len(), "best": best.len(), "strong": strong, "mid": mid,
+                "passages": e.passages.len(), "aligned": e.aligned_units,
+                "cov_a": e.coverage_a, "cov_b": e.coverage_b, "sim": e.mean_similarity,
+                "keys": shared_keys, "docbi": e.bigram_containment,
+                "wu": e.window.map(|w| w.term_containment).unwrap_or(0.0),
+                "wbi": e.window.map(|w| w.bigram_containment).unwrap_or(0.0),
+                "found": dedup::pipeline::decide(&e, &params).map(|d| d.0.as_str()),
+                "best_j": best.iter().map(|s| (s.jaccard * 100.0).round() / 100.0).collect::<Vec<_>>(),
+            });
+            println!("{line}");
+        }
+    }
+}
