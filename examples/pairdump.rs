@@ -8,6 +8,19 @@ use dedup::params::Params;
 use dedup::pipeline::{evaluate, Extractor};
 use dedup::shingle::sorted_intersection_len;
 
+fn terms(f: &dedup::pipeline::Features) -> Vec<u64> {
+    let mut v: Vec<u64> = f.units.iter().flat_map(|u| u.terms.iter().copied()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+fn uniq(f: &dedup::pipeline::Features) -> usize {
+    terms(f).len()
+}
+fn shared_terms(a: &dedup::pipeline::Features, b: &dedup::pipeline::Features) -> usize {
+    sorted_intersection_len(&terms(a), &terms(b))
+}
+
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: pairdump DIR");
     let loaded = load(&[dir.into()], &InputOptions::default());
@@ -30,7 +43,8 @@ fn main() {
                 "seeds": all.len(), "best": best.len(), "strong": strong, "mid": mid,
                 "passages": e.passages.len(), "aligned": e.aligned_units,
                 "cov_a": e.coverage_a, "cov_b": e.coverage_b, "sim": e.mean_similarity,
-                "keys": shared_keys, "docbi": e.bigram_containment,
+                "keys": shared_keys, "nba": fa.bigrams.len(), "nbb": fb.bigrams.len(),
+                "ua_terms": uniq(fa), "ub_terms": uniq(fb), "u_shared": shared_terms(fa, fb), "docbi": e.bigram_containment,
                 "wu": e.window.map(|w| w.term_containment).unwrap_or(0.0),
                 "wbi": e.window.map(|w| w.bigram_containment).unwrap_or(0.0),
                 "found": dedup::pipeline::decide(&e, &params).map(|d| d.0.as_str()),

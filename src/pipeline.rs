@@ -336,11 +336,20 @@ pub fn finding(
 ) -> Option<Finding> {
     let e = evaluate(fa, fb, params);
     let (verdict, score) = decide(&e, params)?;
+    let contained = |own: usize| {
+        if own == 0 {
+            0.0
+        } else {
+            e.shared_bigrams as f64 / own as f64
+        }
+    };
     let shape = PairShape {
         verdict,
         coverage_a: e.coverage_a,
         coverage_b: e.coverage_b,
         passages: e.passages.len(),
+        containment_a: contained(fa.bigrams.len()),
+        containment_b: contained(fb.bigrams.len()),
     };
     let prov = attribute(a, b, &shape);
     Some(Finding {

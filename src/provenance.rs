@@ -17,7 +17,16 @@ pub struct PairShape {
     pub coverage_b: f64,
     /// Number of separate passages.
     pub passages: usize,
+    /// Share of a's content bigrams found in b.
+    pub containment_a: f64,
+    /// Share of b's content bigrams found in a.
+    pub containment_b: f64,
 }
+
+/// Containment asymmetry below this ratio is no evidence: a rewrite, an
+/// answer or a summary may add up to ~30% material of its own, so a smaller
+/// difference says nothing about which text came first.
+pub const MIN_ASYMMETRY: f64 = 1.3;
 
 /// The named source (or none), its confidence and the evidence list.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,37 +129,61 @@ fn attribution_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
     }
 }
 
-/// Signal from coverage asymmetry: a rewrite, condensation or copy is
-/// covered more fully by its source than the source is by it. For partial
-/// reuse the asymmetry says only which text is shorter, so it is not used.
-fn coverage_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Vec<Evidence>) {
-    if matches!(shape.verdict, Verdict::PartialReuse | Verdict::Exact) {
+/// Signal from containment asymmetry: a rewrite, condensation or excerpt
+/// keeps a subset of its source, so more of it is found in the source than
+/// the other way round. When the smaller text sits as one compact block
+/// inside the larger (partial reuse), the same numbers fit a quotation of a
+/// short source, so the signal is withheld.
+fn containment_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Vec<Evidence>) {
+    if shape.verdict == Verdict::Exact {
         return;
     }
-    let diff = shape.coverage_a - shape.coverage_b;
+    let (ca, cb) = (shape.containment_a, shape.containment_b);
     let detail = format!(
-        "{:.0}% of {} is aligned, {:.0}% of {}",
-        shape.coverage_a * 100.0,
+        "{:.0}% of {}'s content is in {}, {:.0}% of {}'s is in {}",
+        ca * 100.0,
         a.id,
-        shape.coverage_b * 100.0,
-        b.id
+        b.id,
+        cb * 100.0,
+        b.id,
+        a.id
     );
-    if diff.abs() < 0.1 {
+    let ratio = ca.max(cb) / ca.min(cb).max(1e-9);
+    if ca.min(cb) <= 0.0 || ratio < MIN_ASYMMETRY {
         out.push(Evidence {
-            kind: "coverage".into(),
+            kind: "containment".into(),
             detail: detail + ": no clear asymmetry",
             favours: None,
             weight: 0.0,
         });
         return;
     }
-    // The more-covered document is the derived one; the other is the source.
-    let source = if diff > 0.0 { b } else { a };
+    // The more-contained document is the derived one; the other the source.
+    let (source, derived, cov_source, cov_derived) = if ca > cb {
+        (b, a, shape.coverage_b, shape.coverage_a)
+    } else {
+        (a, b, shape.coverage_a, shape.coverage_b)
+    };
+    if shape.verdict == Verdict::PartialReuse && cov_derived >= 0.8 && cov_source < 0.25 {
+        out.push(Evidence {
+            kind: "containment".into(),
+            detail: format!(
+                "{detail}: {} sits as one block in {}, which fits a quotation as well as an excerpt",
+                derived.id, source.id
+            ),
+            favours: None,
+            weight: 0.0,
+        });
+        return;
+    }
     out.push(Evidence {
-        kind: "coverage".into(),
-        detail: detail + &format!(": {} keeps material the other lacks", source.id),
+        kind: "containment".into(),
+        detail: format!(
+            "{detail}: {} keeps material {} lacks",
+            source.id, derived.id
+        ),
         favours: Some(source.id.clone()),
-        weight: round4((diff.abs() * 2.0).min(1.0) * 0.7),
+        weight: round4(0.6 + 0.3 * ((ratio - MIN_ASYMMETRY) / 1.0).min(1.0)),
     });
 }
 
@@ -159,7 +192,7 @@ pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
     let mut evidence = Vec::new();
     date_evidence(a, b, &mut evidence);
     attribution_evidence(a, b, &mut evidence);
-    coverage_evidence(a, b, shape, &mut evidence);
+    containment_evidence(a, b, shape, &mut evidence);
     let vote = |id: &str| {
         evidence
             .iter()
@@ -217,6 +250,22 @@ mod tests {
             &shape(Verdict::Paraphrase, 0.5, 0.5),
         );
         assert_eq!(p.source.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn short_block_inside_a_long_text_is_undetermined() {
+        let s = PairShape {
+            verdict: Verdict::PartialReuse,
+            coverage_a: 0.95,
+            coverage_b: 0.1,
+            passages: 1,
+            containment_a: 0.9,
+            containment_b: 0.1,
+        };
+        assert_eq!(
+            attribute(&doc("quote", None, ""), &doc("long", None, ""), &s).source,
+            None
+        );
     }
 
     #[test]
