@@ -9,7 +9,11 @@ use dedup::pipeline::{evaluate, Extractor};
 use dedup::shingle::sorted_intersection_len;
 
 fn terms(f: &dedup::pipeline::Features) -> Vec<u64> {
-    let mut v: Vec<u64> = f.units.iter().flat_map(|u| u.terms.iter().copied()).collect();
+    let mut v: Vec<u64> = f
+        .units
+        .iter()
+        .flat_map(|u| u.terms.iter().copied())
+        .collect();
     v.sort_unstable();
     v.dedup();
     v

@@ -97,33 +97,41 @@ impl Extractor {
 /// documents (too common to be evidence). An inverted index of rare seeds:
 /// linear in the bigrams plus the pairs the rare ones make.
 pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<CandidatePair> {
-    let mut entries: Vec<(u64, u32)> = features
+    // Entries are packed into one u64 (high bits of the bigram hash, low
+    // bits the document) so the sort moves half the bytes. Dropping low hash
+    // bits can only merge two rare bigrams' buckets: extra candidates that
+    // verification rejects, never a missed one.
+    let doc_bits = usize::BITS - features.len().max(2).leading_zeros();
+    let doc_mask = (1u64 << doc_bits) - 1;
+    let mut entries: Vec<u64> = features
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, f)| f.bigrams.iter().map(move |&k| (k, i as u32)))
+        .flat_map_iter(|(i, f)| f.bigrams.iter().map(move |&k| (k & !doc_mask) | i as u64))
         .collect();
     entries.par_sort_unstable();
-    let runs: Vec<&[(u64, u32)]> = entries
-        .chunk_by(|x, y| x.0 == y.0)
+    let runs: Vec<&[u64]> = entries
+        .chunk_by(|x, y| x & !doc_mask == y & !doc_mask)
         .filter(|r| r.len() >= 2 && r.len() <= params.max_bigram_bucket)
         .collect();
-    let mut pairs: Vec<CandidatePair> = runs
+    let mut pairs: Vec<u64> = runs
         .par_iter()
         .flat_map_iter(|run| {
-            run.iter().enumerate().flat_map(move |(i, &(_, x))| {
+            run.iter().enumerate().flat_map(move |(i, &x)| {
                 run[i + 1..]
                     .iter()
-                    .map(move |&(_, y)| CandidatePair::new(x, y))
+                    .map(move |&y| ((x & doc_mask) << 32) | (y & doc_mask))
             })
         })
         .collect();
     pairs.par_sort_unstable();
     let mut out = Vec::new();
     for run in pairs.chunk_by(|x, y| x == y) {
-        if run.len() >= params.min_shared_bigrams && run[0].a != run[0].b {
-            out.push(run[0]);
+        let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
+        if run.len() >= params.min_shared_bigrams && a != b {
+            out.push(CandidatePair::new(a, b));
         }
     }
+    out.sort_unstable();
     out
 }
 
@@ -176,7 +184,6 @@ fn coverage(units: &[Unit], ranges: impl Iterator<Item = (u32, u32)>, tokens: us
 pub fn evaluate(fa: &Features, fb: &Features, params: &Params) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
     let sets = set_similarity(&fa.shingles, &fb.shingles);
-    let mut passages = align(&fa.units, &fb.units, &params.align);
     let shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
     let shared_bigrams = shared.len();
     let smaller = fa.bigrams.len().min(fb.bigrams.len());
@@ -185,10 +192,24 @@ pub fn evaluate(fa: &Features, fb: &Features, params: &Params) -> PairEvaluation
     } else {
         shared_bigrams as f64 / smaller as f64
     };
-    let window = if shared_bigrams >= params.min_shared_bigrams {
-        best_window(&fa.units, &fb.units, &shared, &params.align)
+    let whole_document = exact
+        || sets.jaccard >= params.threshold
+        || (shared_bigrams >= params.min_shared_bigrams
+            && bigram_containment >= params.min_bigram_containment);
+    // The window search is the costly part of a pair; it is only needed
+    // when the whole-document rules have not already decided.
+    let window =
+        if !whole_document && params.rewrite_tier && shared_bigrams >= params.min_shared_bigrams {
+            best_window(&fa.units, &fb.units, &shared, &params.align)
+        } else {
+            None
+        };
+    // Passages are only worth aligning for a pair that can be a finding.
+    let can_be_finding = whole_document || window.is_some_and(|w| window_qualifies(&w, params));
+    let mut passages = if can_be_finding {
+        align(&fa.units, &fb.units, &params.align)
     } else {
-        None
+        Vec::new()
     };
     // A window match that no sentence-level passage covers is a passage of
     // its own (a paraphrased paragraph whose sentences were merged or split).

@@ -233,12 +233,15 @@ mod tests {
         }
     }
 
-    fn shape(verdict: Verdict, coverage_a: f64, coverage_b: f64) -> PairShape {
+    /// A pair whose passage coverage equals its content containment.
+    fn shape(verdict: Verdict, containment_a: f64, containment_b: f64) -> PairShape {
         PairShape {
             verdict,
-            coverage_a,
-            coverage_b,
+            coverage_a: containment_a,
+            coverage_b: containment_b,
             passages: 3,
+            containment_a,
+            containment_b,
         }
     }
 

@@ -8,7 +8,6 @@
 use crate::hash::stable_hash;
 use crate::normalize::NormalizedText;
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Seed of the content-term hash (the bytes "dedup-t1").
 pub const TERM_SEED: u64 = 0x6465_6475_702d_7431;
@@ -239,6 +238,26 @@ impl UnitExtractor {
 
     /// The hash of one content term, or `None` for a stopword.
     pub fn term(&self, word: &str) -> Option<u64> {
+        // Stemming dominates extraction; vocabularies are Zipf-shaped, so a
+        // per-thread memo answers most words. Bounded to keep memory flat.
+        // Keyed by the word's 64-bit hash: no string compare on a hit, and a
+        // collision (odds 2^-64 per pair of words) is harmless in practice.
+        let key = stable_hash(word.as_bytes(), TERM_SEED ^ 1);
+        TERM_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(&hit) = cache.get(&key) {
+                return (hit != STOPWORD).then_some(hit);
+            }
+            let value = self.term_uncached(word);
+            if cache.len() >= TERM_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(key, value.unwrap_or(STOPWORD));
+            value
+        })
+    }
+
+    fn term_uncached(&self, word: &str) -> Option<u64> {
         if is_stopword(word) {
             return None;
         }
@@ -253,14 +272,7 @@ impl UnitExtractor {
     /// The units of `text` (the original) given its normalized tokens.
     pub fn units(&self, text: &str, norm: &NormalizedText) -> Vec<Unit> {
         let mut units = Vec::new();
-        let tokens = &norm.tokens;
-        let mut next = 0usize;
-        for (offset, sentence) in sentences(text) {
-            let end = offset + sentence.len();
-            let first = next;
-            while next < tokens.len() && (tokens[next].start as usize) < end {
-                next += 1;
-            }
+        for (first, next) in sentences(text, norm) {
             let mut from = first;
             while from < next {
                 let to = (from + self.params.max_tokens).min(next);
@@ -340,23 +352,40 @@ pub fn content_bigrams<'a>(units: impl IntoIterator<Item = &'a Unit>) -> Vec<u64
     out
 }
 
-/// Sentence segments of `text` (UAX#29 sentence boundaries, plus line
-/// breaks, since headings and list items often end without punctuation).
-fn sentences(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split_sentence_bound_indices().flat_map(|(offset, s)| {
-        let mut parts = Vec::new();
-        let mut start = 0;
-        for (i, _) in s.match_indices('\n') {
-            if i > start {
-                parts.push((offset + start, &s[start..i]));
-            }
-            start = i + 1;
+/// Sentence spans as token ranges: a sentence ends where the gap between
+/// two tokens holds a line break or sentence-final punctuation. Working on
+/// the gaps is linear and much cheaper than full UAX#29 sentence rules,
+/// which give the same cuts on prose; headings and list items, which often
+/// end without punctuation, end at their line break.
+fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
+    let tokens = &norm.tokens;
+    let mut out = Vec::new();
+    let mut first = 0;
+    for i in 1..tokens.len() {
+        let gap = &text.as_bytes()[tokens[i - 1].end as usize..tokens[i].start as usize];
+        let ends = gap.iter().any(|&b| matches!(b, b'.' | b'!' | b'?' | b'\n'))
+            || (!gap.is_ascii()
+                && std::str::from_utf8(gap).is_ok_and(|g| g.contains(['。', '！', '？', '…'])));
+        if ends {
+            out.push((first, i));
+            first = i;
         }
-        if start < s.len() {
-            parts.push((offset + start, &s[start..]));
-        }
-        parts
-    })
+    }
+    if first < tokens.len() {
+        out.push((first, tokens.len()));
+    }
+    out
+}
+
+/// Largest number of words memoized per thread by [`UnitExtractor::term`].
+const TERM_CACHE_MAX: usize = 1 << 18;
+
+/// Marks a stopword in the memo (a term hash equal to it would read as a
+/// stopword: odds 2^-64).
+const STOPWORD: u64 = u64::MAX;
+
+thread_local! {
+    static TERM_CACHE: std::cell::RefCell<ahash::AHashMap<u64, u64>> = Default::default();
 }
 
 #[cfg(test)]
