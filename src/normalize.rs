@@ -77,25 +77,173 @@ pub fn is_unspaced_script(c: char) -> bool {
 
 /// Normalizes `text` into tokens. Offsets are `u32`: documents are capped
 /// well below 4 GiB by the input stage.
+///
+/// ASCII stretches take a byte-table fast path that implements the UAX#29
+/// word rules for ASCII (tested against `unicode-segmentation`); the rest
+/// goes through the full segmenter. The split between the two is only made
+/// where UAX#29 always breaks and looks no further: after ASCII whitespace
+/// followed by another ASCII character (see [`is_region_start`]).
 pub fn normalize(text: &str) -> NormalizedText {
     let mut out = NormalizedText {
         norm: String::with_capacity(text.len()),
         tokens: Vec::with_capacity(text.len() / 5),
     };
-    for (offset, word) in text.unicode_word_indices() {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(q) = first_non_ascii(bytes, pos) else {
+            ascii_words(text, pos, bytes.len(), &mut out);
+            break;
+        };
+        let start = (pos + 1..=q)
+            .rev()
+            .find(|&p| is_region_start(bytes, p))
+            .unwrap_or(pos);
+        let end = (q + 1..bytes.len())
+            .find(|&p| is_region_start(bytes, p))
+            .unwrap_or(bytes.len());
+        ascii_words(text, pos, start, &mut out);
+        unicode_words(text, start, end, &mut out);
+        pos = end;
+    }
+    out
+}
+
+/// True when `p` starts a region that can be segmented on its own: the byte
+/// before is ASCII whitespace and the byte at `p` is another ASCII
+/// character. No UAX#29 rule joins whitespace to what follows, and the rules
+/// that look back (WB7, WB12, WB4) never see past such a character.
+fn is_region_start(bytes: &[u8], p: usize) -> bool {
+    p > 0
+        && p < bytes.len()
+        && bytes[p - 1].is_ascii_whitespace()
+        && bytes[p].is_ascii()
+        && !bytes[p].is_ascii_whitespace()
+}
+
+/// Index of the first non-ASCII byte at or after `from`.
+fn first_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    // `is_ascii` on blocks is word-at-a-time; only a block that fails is
+    // searched byte by byte.
+    const BLOCK: usize = 64;
+    let mut i = from;
+    while i + BLOCK <= bytes.len() && bytes[i..i + BLOCK].is_ascii() {
+        i += BLOCK;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| !b.is_ascii())
+        .map(|r| i + r)
+}
+
+/// UAX#29 word-break classes of the ASCII characters that matter for words.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AsciiClass {
+    /// Breaks on both sides (whitespace, most punctuation).
+    Other,
+    /// ALetter: `A-Z a-z`.
+    Letter,
+    /// Numeric: `0-9`.
+    Digit,
+    /// ExtendNumLet: `_`, joins letters and digits.
+    Underscore,
+    /// MidLetter: `:`, joins two letters.
+    MidLetter,
+    /// MidNumLet and Single_Quote: `.` `'`, join two letters or two digits.
+    MidNumLet,
+    /// MidNum: `,` `;`, join two digits.
+    MidNum,
+}
+
+/// [`AsciiClass`] of every ASCII byte.
+const ASCII_CLASS: [AsciiClass; 128] = {
+    let mut t = [AsciiClass::Other; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'A'..=b'Z' | b'a'..=b'z' => AsciiClass::Letter,
+            b'0'..=b'9' => AsciiClass::Digit,
+            b'_' => AsciiClass::Underscore,
+            b':' => AsciiClass::MidLetter,
+            b'.' | b'\'' => AsciiClass::MidNumLet,
+            b',' | b';' => AsciiClass::MidNum,
+            _ => AsciiClass::Other,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Words of the ASCII text `text[from..to]` by the UAX#29 rules for ASCII:
+/// runs of letters, digits and `_` (WB5, WB8-10, WB13a/b), continued across
+/// one `:` `.` `'` between letters (WB6/7) or one `.` `'` `,` `;` between
+/// digits (WB11/12). A word needs a letter or digit, like
+/// `unicode_word_indices`.
+fn ascii_words(text: &str, from: usize, to: usize, out: &mut NormalizedText) {
+    use AsciiClass::*;
+    let bytes = text.as_bytes();
+    let class = |i: usize| ASCII_CLASS[bytes[i] as usize & 0x7F];
+    let mut i = from;
+    while i < to {
+        let first = class(i);
+        if !matches!(first, Letter | Digit | Underscore) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut alphanumeric = first != Underscore;
+        let mut last = first;
+        i += 1;
+        while i < to {
+            match class(i) {
+                c @ (Letter | Digit | Underscore) => {
+                    alphanumeric |= c != Underscore;
+                    last = c;
+                    i += 1;
+                }
+                mid @ (MidLetter | MidNumLet | MidNum) if i + 1 < to => {
+                    let next = class(i + 1);
+                    let joins = (last == Letter && next == Letter && mid != MidNum)
+                        || (last == Digit && next == Digit && mid != MidLetter);
+                    if !joins {
+                        break;
+                    }
+                    last = next;
+                    i += 2;
+                }
+                _ => break,
+            }
+        }
+        if alphanumeric {
+            let word = &text[start..i];
+            push_token(out, start, i, |s| {
+                let at = s.len();
+                s.push_str(word);
+                s[at..].make_ascii_lowercase();
+            });
+        }
+    }
+}
+
+/// Words of `text[from..to]` by the full UAX#29 segmenter, NFKC-folded and
+/// lowercased; unspaced scripts are split per character.
+fn unicode_words(text: &str, from: usize, to: usize, out: &mut NormalizedText) {
+    for (rel, word) in text[from..to].unicode_word_indices() {
+        let offset = from + rel;
         if word.is_ascii() {
-            push_token(&mut out, offset, offset + word.len(), |s| {
-                s.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char))
+            push_token(out, offset, offset + word.len(), |s| {
+                let at = s.len();
+                s.push_str(word);
+                s[at..].make_ascii_lowercase();
             });
         } else if word.chars().any(is_unspaced_script) {
-            push_unspaced(&mut out, offset, word);
+            push_unspaced(out, offset, word);
         } else {
-            push_token(&mut out, offset, offset + word.len(), |s| {
+            push_token(out, offset, offset + word.len(), |s| {
                 s.extend(word.nfkc().flat_map(char::to_lowercase))
             });
         }
     }
-    out
 }
 
 /// Splits a word that contains unspaced-script characters: each such
@@ -148,6 +296,61 @@ fn push_token(out: &mut NormalizedText, start: usize, end: usize, write: impl Fn
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The original normalizer: every word through the full segmenter. The
+    /// fast path must give exactly the same tokens.
+    fn normalize_reference(text: &str) -> NormalizedText {
+        let mut out = NormalizedText::default();
+        unicode_words(text, 0, text.len(), &mut out);
+        out
+    }
+
+    fn assert_same(text: &str) {
+        let (fast, reference) = (normalize(text), normalize_reference(text));
+        assert_eq!(fast.norm, reference.norm, "text {text:?}");
+        assert_eq!(fast.tokens, reference.tokens, "text {text:?}");
+    }
+
+    #[test]
+    fn ascii_fast_path_follows_uax29_on_tricky_punctuation() {
+        for text in [
+            "it's e.g. 3.14 1,000,000 a:b a.1 1.a _x x_ __ a__b 12_ab ab'cd' 'tis",
+            "end. Start,again;now 1;2 a;b a,b a:1 1:2 x.y.z a..b 1..2 a'.b",
+            "http://example.com/a_b?q=1&r=2 -- \"quoted\" (paren) [x]",
+            "trailing apostrophe' and: colon, at. end.",
+            "\r\n\t\x0b\x0c mixed\tspace\r\nlines",
+        ] {
+            assert_same(text);
+        }
+    }
+
+    #[test]
+    fn mixed_scripts_match_the_full_segmenter() {
+        for text in [
+            "café naïve “quoted” it’s e\u{301}t\u{301}e 日本と中央アジア summit",
+            " \u{301}abc x\u{200d}y a.\u{301}b 1.\u{301}2 👍🏽 ok 🇫🇷🇩🇪 flags",
+            "ﬁne Straße ΑΒΓ αβγ. Привет, мир! 3.14€ a\u{00ad}b",
+        ] {
+            assert_same(text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// Random ASCII over the characters that drive the word rules.
+        #[test]
+        fn ascii_fast_path_equals_segmenter(text in "[aZ09_.,;:'\" \t\r\n!-]{0,40}") {
+            assert_same(&text);
+        }
+
+        /// ASCII mixed with non-ASCII characters that interact with the
+        /// rules (combining marks, ZWJ, curly quotes, CJK, emoji, NBSP).
+        #[test]
+        fn mixed_text_equals_segmenter(text in "[a1_.,:' \n\u{301}\u{200d}\u{2019}\u{a0}é日👍\u{1F1EB}]{0,30}") {
+            assert_same(&text);
+        }
+    }
 
     #[test]
     fn punctuation_case_and_whitespace_are_folded() {
