@@ -11,6 +11,8 @@ use dedup::shingle::sorted_intersection_len;
 fn terms(f: &dedup::pipeline::Features) -> Vec<u64> {
     let mut v: Vec<u64> = f
         .units
+        .get()
+        .unwrap()
         .iter()
         .flat_map(|u| u.terms.iter().copied())
         .collect();
@@ -34,8 +36,10 @@ fn main() {
     for i in 0..feats.len() {
         for j in i + 1..feats.len() {
             let (fa, fb) = (&feats[i], &feats[j]);
-            let e = evaluate(fa, fb, &params);
-            let all = seeds(&fa.units, &fb.units, &params.align);
+            let (da, db) = (&loaded.documents[i], &loaded.documents[j]);
+            let (ua, ub) = (fa.units(da), fb.units(db));
+            let e = evaluate((fa, ua), (fb, ub), &params);
+            let all = seeds(ua, ub, &params.align);
             let best = best_seeds(&all);
             let shared_keys = sorted_intersection_len(&fa.bigrams, &fb.bigrams);
             let strong = best.iter().filter(|s| s.jaccard >= 0.5).count();
@@ -43,7 +47,7 @@ fn main() {
             let line = serde_json::json!({
                 "a": loaded.documents[i].id, "b": loaded.documents[j].id,
                 "j5": e.sets.jaccard, "c5ab": e.sets.containment_a_in_b, "c5ba": e.sets.containment_b_in_a,
-                "ua": fa.units.len(), "ub": fb.units.len(), "ta": fa.tokens, "tb": fb.tokens,
+                "ua": ua.len(), "ub": ub.len(), "ta": fa.tokens, "tb": fb.tokens,
                 "seeds": all.len(), "best": best.len(), "strong": strong, "mid": mid,
                 "passages": e.passages.len(), "aligned": e.aligned_units,
                 "cov_a": e.coverage_a, "cov_b": e.coverage_b, "sim": e.mean_similarity,

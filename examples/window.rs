@@ -12,19 +12,21 @@ fn main() {
     let ex = Extractor::new(&params);
     let (a, b) = (&loaded.documents[0], &loaded.documents[1]);
     let (fa, fb) = (ex.features(a), ex.features(b));
-    let e = evaluate(&fa, &fb, &params);
+    let (ua, ub) = (fa.units(a), fb.units(b));
+    let e = evaluate((&fa, ua), (&fb, ub), &params);
     println!(
         "docbi {} shared {} window {:?}",
         e.bigram_containment, e.shared_bigrams, e.window
     );
     if let Some(w) = e.window {
         let s = |f: &dedup::pipeline::Features, d: &dedup::Document, r: (u32, u32)| {
-            d.text[f.units[r.0 as usize].start as usize..f.units[r.1 as usize].end as usize]
+            d.text[f.units.get().unwrap()[r.0 as usize].start as usize
+                ..f.units.get().unwrap()[r.1 as usize].end as usize]
                 .to_string()
         };
         println!("A: {}\n\nB: {}", s(&fa, a, w.a_units), s(&fb, b, w.b_units));
     }
-    for (i, u) in fa.units.iter().enumerate() {
+    for (i, u) in ua.iter().enumerate() {
         println!(
             "a{i}: {} terms {}",
             u.sequence.len(),

@@ -245,14 +245,16 @@ impl UnitExtractor {
         let key = stable_hash(word.as_bytes(), TERM_SEED ^ 1);
         TERM_CACHE.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some(&hit) = cache.get(&key) {
-                return (hit != STOPWORD).then_some(hit);
+            if cache.is_empty() {
+                cache.resize(TERM_CACHE_SLOTS, (0, 0));
+            }
+            // Direct-mapped: one probe, a miss overwrites the slot.
+            let slot = &mut cache[(key as usize) & (TERM_CACHE_SLOTS - 1)];
+            if slot.0 == key && key != 0 {
+                return (slot.1 != STOPWORD).then_some(slot.1);
             }
             let value = self.term_uncached(word);
-            if cache.len() >= TERM_CACHE_MAX {
-                cache.clear();
-            }
-            cache.insert(key, value.unwrap_or(STOPWORD));
+            *slot = (key, value.unwrap_or(STOPWORD));
             value
         })
     }
@@ -267,6 +269,24 @@ impl UnitExtractor {
             std::borrow::Cow::Borrowed(word)
         };
         Some(stable_hash(stem.as_bytes(), TERM_SEED))
+    }
+
+    /// The sorted, unique content bigrams of a whole text: the same set as
+    /// [`content_bigrams`] over its units, without building the units.
+    pub fn bigrams(&self, norm: &NormalizedText) -> Vec<u64> {
+        let mut out = Vec::with_capacity(norm.len() / 2);
+        let mut prev: Option<u64> = None;
+        for i in 0..norm.len() {
+            if let Some(t) = self.term(norm.word(i)) {
+                if let Some(p) = prev {
+                    out.push(bigram(p, t));
+                }
+                prev = Some(t);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The units of `text` (the original) given its normalized tokens.
@@ -377,15 +397,15 @@ fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
     out
 }
 
-/// Largest number of words memoized per thread by [`UnitExtractor::term`].
-const TERM_CACHE_MAX: usize = 1 << 18;
+/// Slots of the per-thread memo of [`UnitExtractor::term`] (1 MiB).
+const TERM_CACHE_SLOTS: usize = 1 << 16;
 
 /// Marks a stopword in the memo (a term hash equal to it would read as a
 /// stopword: odds 2^-64).
 const STOPWORD: u64 = u64::MAX;
 
 thread_local! {
-    static TERM_CACHE: std::cell::RefCell<ahash::AHashMap<u64, u64>> = Default::default();
+    static TERM_CACHE: std::cell::RefCell<Vec<(u64, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[cfg(test)]
@@ -449,6 +469,11 @@ mod tests {
         let (ba, bb) = (content_bigrams(&ua), content_bigrams(&ub));
         assert_eq!(ba.len(), 3);
         assert_eq!(crate::shingle::sorted_intersection_len(&ba, &bb), 2);
+        assert_eq!(
+            ex.bigrams(&normalize(a)),
+            ba,
+            "whole-text bigrams equal the units' bigrams"
+        );
     }
 
     #[test]
