@@ -23,6 +23,11 @@ pub struct PairShape {
     pub containment_b: f64,
 }
 
+/// For partial reuse, the asymmetry counts only when the smaller text is at
+/// least this contained in the other (a summary or excerpt); below it the
+/// shared part is a block inside two texts of their own.
+pub const PARTIAL_MIN_CONTAINED: f64 = 0.5;
+
 /// Containment asymmetry below this ratio is no evidence: a rewrite, an
 /// answer or a summary may add up to ~30% material of its own, so a smaller
 /// difference says nothing about which text came first.
@@ -164,6 +169,20 @@ fn containment_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut
     } else {
         (a, b, shape.coverage_a, shape.coverage_b)
     };
+    let contained = ca.max(cb);
+    if shape.verdict == Verdict::PartialReuse && contained < PARTIAL_MIN_CONTAINED {
+        // A block shared by two texts that are both mostly their own: the
+        // asymmetry only says which one is longer.
+        out.push(Evidence {
+            kind: "containment".into(),
+            detail: format!(
+                "{detail}: a shared block in two mostly different texts says nothing of direction"
+            ),
+            favours: None,
+            weight: 0.0,
+        });
+        return;
+    }
     if shape.verdict == Verdict::PartialReuse && cov_derived >= 0.8 && cov_source < 0.25 {
         out.push(Evidence {
             kind: "containment".into(),
@@ -267,6 +286,22 @@ mod tests {
         };
         assert_eq!(
             attribute(&doc("quote", None, ""), &doc("long", None, ""), &s).source,
+            None
+        );
+    }
+
+    #[test]
+    fn block_shared_by_two_mostly_different_texts_is_undetermined() {
+        let s = PairShape {
+            verdict: Verdict::PartialReuse,
+            coverage_a: 0.4,
+            coverage_b: 0.12,
+            passages: 1,
+            containment_a: 0.38,
+            containment_b: 0.12,
+        };
+        assert_eq!(
+            attribute(&doc("short", None, ""), &doc("long", None, ""), &s).source,
             None
         );
     }
