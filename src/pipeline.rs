@@ -466,13 +466,39 @@ pub fn scan(
     params: &Params,
     scope: Scope,
 ) -> Report {
+    scan_with_progress(documents, errors, params, scope, &|_, _, _| {})
+}
+
+/// Progress callback: stage name, items done, items in the stage.
+pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
+
+/// [`scan`], reporting progress (called every few hundred items, from any
+/// thread).
+pub fn scan_with_progress(
+    documents: &[Document],
+    errors: Vec<InputError>,
+    params: &Params,
+    scope: Scope,
+    progress: Progress,
+) -> Report {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = |stage: &str, total: usize| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if n % 256 == 0 || n == total {
+            progress(stage, n, total);
+        }
+    };
     let mut timings = BTreeMap::new();
     let mut counters = BTreeMap::new();
     let t = Instant::now();
     let extractor = Extractor::new(params);
     let features: Vec<Features> = documents
         .par_iter()
-        .map(|d| extractor.features(d))
+        .map(|d| {
+            let f = extractor.features(d);
+            tick("sketching", documents.len());
+            f
+        })
         .collect();
     timings.insert("sketch".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
@@ -498,9 +524,11 @@ pub fn scan(
     timings.insert("candidates".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     let t = Instant::now();
+    done.store(0, std::sync::atomic::Ordering::Relaxed);
     let mut findings: Vec<Finding> = pairs
         .par_iter()
         .filter_map(|p| {
+            tick("verifying", pairs.len());
             let (a, b) = (p.a as usize, p.b as usize);
             finding(
                 &documents[a],

@@ -6,7 +6,7 @@
 
 use crate::input::{self, InputOptions};
 use crate::params::Params;
-use crate::pipeline::{scan, Scope};
+use crate::pipeline::{scan_with_progress, Scope};
 use crate::report::{json, text, Report};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -59,6 +59,14 @@ pub struct InputArgs {
     /// Honour .gitignore/.ignore files when walking directories.
     #[arg(long)]
     pub respect_ignore: bool,
+    /// CSV of `id,date` lines: publication dates used as provenance evidence
+    /// (override dates found in the documents).
+    #[arg(long, value_name = "FILE")]
+    pub dates: Option<PathBuf>,
+    /// Documents longer than this many bytes are compared on their first
+    /// part only (with a warning).
+    #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
+    pub max_bytes: usize,
 }
 
 /// Detection parameters shared by `scan` and `check`.
@@ -131,7 +139,8 @@ impl InputArgs {
             text_field: self.text_field.clone(),
             id_field: self.id_field.clone(),
             respect_ignore: self.respect_ignore,
-            ..InputOptions::default()
+            max_bytes: self.max_bytes.max(1),
+            dates: self.dates.clone(),
         }
     }
 }
@@ -163,27 +172,62 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
     let params = args.detect.params()?;
     configure_threads(args.detect.threads)?;
     let loaded = input::load(&args.paths, &args.input.options());
-    if loaded.documents.is_empty()
-        && !loaded.errors.is_empty()
-        && loaded
-            .errors
-            .iter()
-            .all(|e| args.paths.iter().any(|p| p.display().to_string() == e.file))
-    {
-        for e in &loaded.errors {
-            eprintln!("dedup: {}: {}", e.file, e.message);
-        }
+    // The text report lists errors itself; for other formats (or a file)
+    // stderr is where a person sees them.
+    if !args.quiet && (args.format != OutputFormat::Text || args.output.is_some()) {
+        print_input_errors(&loaded.errors);
     }
     if loaded.documents.is_empty() && !args.quiet {
         eprintln!("dedup: no documents to compare");
     }
-    let report = scan(&loaded.documents, loaded.errors, &params, Scope::All);
+    let bar = progress_bar(loaded.documents.len(), args.quiet);
+    let report = scan_with_progress(
+        &loaded.documents,
+        loaded.errors,
+        &params,
+        Scope::All,
+        &|stage, done, total| {
+            if let Some(bar) = &bar {
+                bar.set_message(stage.to_string());
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            }
+        },
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     write_report(&report, args.format, args.output.as_ref())?;
     Ok(if report.pairs.is_empty() {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// Prints input errors to stderr, one per line, `file:line: message`.
+pub fn print_input_errors(errors: &[input::InputError]) {
+    for e in errors {
+        match e.line {
+            Some(line) => eprintln!("dedup: {}:{}: {}", e.file, line, e.message),
+            None => eprintln!("dedup: {}: {}", e.file, e.message),
+        }
+    }
+}
+
+/// A progress bar on stderr, only for a terminal, a run of more than a few
+/// hundred documents, and without `--quiet`.
+pub fn progress_bar(documents: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || documents <= 300 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(documents as u64);
+    let style =
+        indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+    bar.set_style(style);
+    Some(bar)
 }
 
 /// Writes a report in `format` to `output` or stdout.

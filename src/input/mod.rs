@@ -4,8 +4,13 @@
 //! turns every per-file problem into an [`InputError`] or a warning instead
 //! of stopping the run.
 
+pub mod dates;
 pub mod decode;
+pub mod html;
+pub mod jsonl;
+pub mod markdown;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -103,8 +108,11 @@ pub struct InputOptions {
     pub id_field: String,
     /// Honour `.gitignore`/`.ignore` files while walking.
     pub respect_ignore: bool,
-    /// Larger inputs are truncated to this many bytes, with a warning.
+    /// Larger documents are truncated to this many bytes of text (on a
+    /// character boundary), with a warning.
     pub max_bytes: usize,
+    /// A CSV of `id,date` lines giving publication dates (`--dates`).
+    pub dates: Option<PathBuf>,
 }
 
 impl Default for InputOptions {
@@ -113,7 +121,8 @@ impl Default for InputOptions {
             text_field: "text".into(),
             id_field: "id".into(),
             respect_ignore: false,
-            max_bytes: 64 << 20,
+            max_bytes: 16 << 20,
+            dates: None,
         }
     }
 }
@@ -133,39 +142,110 @@ pub const EXTENSIONS: &[&str] = &[
     "txt", "text", "md", "markdown", "html", "htm", "jsonl", "ndjson",
 ];
 
+/// One input to read: a file (or stdin) and the id it gets.
+struct Source {
+    path: Option<PathBuf>,
+    id: String,
+}
+
 /// Loads every path: files, directories (recursive), or `-` for stdin.
+/// Files are read and parsed in parallel; the result is sorted by id, so it
+/// does not depend on the order of the file system or of the arguments.
 pub fn load(paths: &[PathBuf], opts: &InputOptions) -> Loaded {
     let mut out = Loaded::default();
+    let mut sources = Vec::new();
     for root in paths {
         if root.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            match std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
-                Ok(_) => load_bytes("-", "-", &bytes, Format::Text, opts, &mut out),
-                Err(e) => out
-                    .errors
-                    .push(err("-", format!("cannot read standard input: {e}"))),
-            }
+            sources.push(Source {
+                path: None,
+                id: "stdin".into(),
+            });
             continue;
         }
         match std::fs::metadata(root) {
             Err(e) => out
                 .errors
                 .push(err(&root.display().to_string(), describe_io(&e))),
-            Ok(m) if m.is_dir() => walk(root, opts, &mut out),
+            Ok(m) if m.is_dir() => walk(root, opts, &mut sources, &mut out.errors),
             Ok(_) => {
                 let id = root
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                load_file(root, &id, opts, &mut out);
+                sources.push(Source {
+                    path: Some(root.clone()),
+                    id,
+                });
             }
         }
     }
+    let parts: Vec<Loaded> = sources
+        .par_iter()
+        .map(|src| {
+            let mut part = Loaded::default();
+            match &src.path {
+                None => {
+                    let mut bytes = Vec::new();
+                    match std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
+                        Ok(_) => load_bytes("-", &src.id, &bytes, Format::Text, opts, &mut part),
+                        Err(e) => part
+                            .errors
+                            .push(err("-", format!("cannot read standard input: {e}"))),
+                    }
+                }
+                Some(path) => load_file(path, &src.id, opts, &mut part),
+            }
+            part
+        })
+        .collect();
+    for part in parts {
+        out.documents.extend(part.documents);
+        out.errors.extend(part.errors);
+    }
+    resolve_duplicate_ids(&mut out.documents);
+    if let Some(dates) = &opts.dates {
+        apply_dates(dates, &mut out);
+    }
     out.documents.sort_by(|a, b| a.id.cmp(&b.id));
-    out.documents.dedup_by(|a, b| a.id == b.id);
     out.errors
-        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    out.errors.dedup();
     out
+}
+
+/// The same file named twice is read once; two different files that map to
+/// the same id both stay, the later one under the path as given.
+fn resolve_duplicate_ids(docs: &mut Vec<Document>) {
+    docs.sort_by(|a, b| (&a.id, &a.path).cmp(&(&b.id, &b.path)));
+    docs.dedup_by(|later, first| {
+        later.id == first.id && later.path == first.path && later.format != Format::Jsonl
+    });
+    let mut seen = std::collections::HashSet::new();
+    for d in docs.iter_mut() {
+        if !seen.insert(d.id.clone()) {
+            let new_id = if d.format == Format::Jsonl {
+                d.id.clone() + "~" + &d.bytes.to_string()
+            } else {
+                d.path.replace('\\', "/")
+            };
+            d.warnings.push(format!(
+                "id {} is taken by another document: this one is {new_id}",
+                d.id
+            ));
+            d.id = new_id;
+            seen.insert(d.id.clone());
+        }
+    }
+}
+
+fn apply_dates(file: &Path, out: &mut Loaded) {
+    let (dates, errors) = dates::read(file);
+    out.errors.extend(errors);
+    for d in &mut out.documents {
+        if let Some(date) = dates.get(&d.id) {
+            d.meta.date = Some(date.clone());
+        }
+    }
 }
 
 fn err(file: &str, message: String) -> InputError {
@@ -185,18 +265,22 @@ pub fn describe_io(e: &std::io::Error) -> String {
     }
 }
 
-fn walk(root: &Path, opts: &InputOptions, out: &mut Loaded) {
+fn walk(root: &Path, opts: &InputOptions, sources: &mut Vec<Source>, errors: &mut Vec<InputError>) {
     let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(opts.respect_ignore)
+        .standard_filters(false)
+        .git_ignore(opts.respect_ignore)
+        .git_exclude(opts.respect_ignore)
+        .git_global(opts.respect_ignore)
+        .ignore(opts.respect_ignore)
+        .parents(opts.respect_ignore)
+        .require_git(false)
         .hidden(true)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {
         match entry {
-            Err(e) => out
-                .errors
-                .push(err(&root.display().to_string(), e.to_string())),
+            Err(e) => errors.push(walk_error(root, &e)),
             Ok(entry) => {
                 let path = entry.path();
                 if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -215,12 +299,54 @@ fn walk(root: &Path, opts: &InputOptions, out: &mut Loaded) {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                load_file(path, &id, opts, out);
+                sources.push(Source {
+                    path: Some(path.to_path_buf()),
+                    id,
+                });
             }
         }
     }
 }
 
+/// A walk error with the path it happened on and a plain message.
+fn walk_error(root: &Path, e: &ignore::Error) -> InputError {
+    let mut path = None;
+    let mut loop_to = None;
+    let mut io = None;
+    let mut cur = e;
+    loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert(p.display().to_string());
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                cur = err
+            }
+            ignore::Error::Loop { ancestor, child } => {
+                path.get_or_insert(child.display().to_string());
+                loop_to = Some(ancestor.display().to_string());
+                break;
+            }
+            ignore::Error::Io(x) => {
+                io = Some(describe_io(x));
+                break;
+            }
+            _ => break,
+        }
+    }
+    let file = path.unwrap_or_else(|| root.display().to_string());
+    let message = match (loop_to, io) {
+        (Some(ancestor), _) => format!("symbolic link loop (points back to {ancestor}): skipped"),
+        (None, Some(io)) => io,
+        _ => e.to_string(),
+    };
+    InputError {
+        file,
+        line: None,
+        message,
+    }
+}
 /// Format from a file name's extension.
 pub fn format_of(path: &Path) -> Format {
     match path
@@ -253,54 +379,82 @@ pub fn load_bytes(
     opts: &InputOptions,
     out: &mut Loaded,
 ) {
-    let mut warnings = Vec::new();
-    let raw_len = bytes.len();
-    let bytes = if bytes.len() > opts.max_bytes {
-        warnings.push(format!(
-            "larger than {} bytes: only the first {} bytes are compared",
-            opts.max_bytes, opts.max_bytes
-        ));
-        &bytes[..opts.max_bytes]
-    } else {
-        bytes
-    };
     if decode::looks_binary(bytes) {
         out.errors
             .push(err(path, "binary file (NUL bytes): skipped".into()));
         return;
     }
+    let mut warnings = Vec::new();
     let (text, encoding) = decode::decode(bytes);
     if encoding == Encoding::Windows1252 {
         warnings.push("not valid UTF-8: decoded as Windows-1252".into());
     }
+    let raw_len = bytes.len();
     match format {
         Format::Jsonl => {
-            // The JSONL reader is added by the input issue; until then the
-            // whole file is one document.
+            let (docs, errors) = jsonl::parse(path, &text, &opts.text_field, &opts.id_field);
+            out.errors.extend(errors);
+            for d in docs {
+                let doc_id = format!("{id}#{}", d.id.unwrap_or_else(|| d.line.to_string()));
+                let mut doc_warnings = warnings.clone();
+                let text = truncate(d.text, opts.max_bytes, &mut doc_warnings);
+                push_doc(
+                    out,
+                    &doc_id,
+                    path,
+                    text,
+                    raw_len,
+                    encoding,
+                    Format::Jsonl,
+                    d.meta,
+                    doc_warnings,
+                );
+            }
+        }
+        Format::Html => {
+            let (body, meta) = html::extract(&text);
+            let body = truncate(body, opts.max_bytes, &mut warnings);
+            push_doc(
+                out, id, path, body, raw_len, encoding, format, meta, warnings,
+            );
+        }
+        Format::Markdown => {
+            let (body, meta) = markdown::front_matter(&text);
+            let body = truncate(body.to_string(), opts.max_bytes, &mut warnings);
+            push_doc(
+                out, id, path, body, raw_len, encoding, format, meta, warnings,
+            );
+        }
+        Format::Text => {
+            let body = truncate(text, opts.max_bytes, &mut warnings);
             push_doc(
                 out,
                 id,
                 path,
-                text,
+                body,
                 raw_len,
                 encoding,
-                Format::Text,
+                format,
                 DocMeta::default(),
                 warnings,
             );
         }
-        _ => push_doc(
-            out,
-            id,
-            path,
-            text,
-            raw_len,
-            encoding,
-            format,
-            DocMeta::default(),
-            warnings,
-        ),
     }
+}
+
+/// Cuts `text` to at most `max` bytes on a character boundary, with a warning.
+fn truncate(mut text: String, max: usize, warnings: &mut Vec<String>) -> String {
+    if text.len() > max {
+        let mut cut = max;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        warnings.push(format!(
+            "longer than {max} bytes: only the first {cut} bytes are compared"
+        ));
+    }
+    text
 }
 
 #[allow(clippy::too_many_arguments)]
