@@ -352,9 +352,13 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
         return None;
     }
     let cov_max = e.coverage_a.max(e.coverage_b);
+    let cov_min = e.coverage_a.min(e.coverage_b);
     let score = 0.5 * cov_max + 0.5 * e.mean_similarity;
     let verbatim = e.sets.containment_a_in_b.max(e.sets.containment_b_in_a) >= 0.5;
-    if cov_max >= 0.5 && !verbatim {
+    // Reworded throughout, or edited throughout (both texts mostly aligned,
+    // too many words changed for the Jaccard threshold): whole-document
+    // reuse. A verbatim block covering only one side is partial reuse.
+    if cov_max >= 0.5 && (!verbatim || cov_min >= 0.5) {
         Some((Verdict::Paraphrase, score))
     } else {
         Some((Verdict::PartialReuse, score))

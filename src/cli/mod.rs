@@ -172,9 +172,12 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
     let params = args.detect.params()?;
     configure_threads(args.detect.threads)?;
     let loaded = input::load(&args.paths, &args.input.options());
-    // The text report lists errors itself; for other formats (or a file)
-    // stderr is where a person sees them.
-    if !args.quiet && (args.format != OutputFormat::Text || args.output.is_some()) {
+    // A text report on the terminal lists errors itself; otherwise (another
+    // format, a file, a pipe) stderr is where a person sees them.
+    let report_on_terminal = args.format == OutputFormat::Text
+        && args.output.is_none()
+        && std::io::stdout().is_terminal();
+    if !args.quiet && !report_on_terminal {
         print_input_errors(&loaded.errors);
     }
     if loaded.documents.is_empty() && !args.quiet {
