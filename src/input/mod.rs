@@ -87,6 +87,23 @@ pub struct Document {
     pub warnings: Vec<String>,
 }
 
+impl Document {
+    /// A UTF-8 text document with no metadata (tests, benchmarks, library
+    /// callers that already hold their text).
+    pub fn from_text(id: &str, text: &str) -> Self {
+        Document {
+            id: id.to_string(),
+            path: id.to_string(),
+            text: text.to_string(),
+            bytes: text.len(),
+            encoding: Encoding::Utf8,
+            format: Format::Text,
+            meta: DocMeta::default(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// A problem that kept a file (or one JSONL line) out of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputError {
