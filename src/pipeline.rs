@@ -149,45 +149,79 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     out
 }
 
-/// Sorts plain integers: one counting pass scatters them into 256 buckets by
-/// their top byte, then the buckets, each small enough for the cache, are
-/// sorted in parallel. Several times faster than a comparison sort of the
-/// whole array for the millions of keys the rewrite tier makes.
+/// Sorts plain integers: a parallel counting pass scatters them into 4096
+/// buckets by their top bits, then the buckets, each small enough for the
+/// cache, are sorted in parallel. Several times faster than a comparison
+/// sort of the whole array for the millions of keys the rewrite tier makes.
 fn par_sort_u64(v: &mut Vec<u64>) {
+    const BITS: u32 = 12;
+    const BUCKETS: usize = 1 << BITS;
     if v.len() < 1 << 16 {
         v.sort_unstable();
         return;
     }
     let (min, max) = v
-        .iter()
-        .fold((u64::MAX, 0), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    // Bucket by the top byte of the span actually used.
-    let shift = (64 - (max - min).leading_zeros()).saturating_sub(8);
+        .par_iter()
+        .fold(|| (u64::MAX, 0), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+        .reduce(|| (u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+    // Bucket by the top bits of the span actually used.
+    let shift = (64 - (max - min).leading_zeros()).saturating_sub(BITS);
     let bucket = |x: u64| ((x - min) >> shift) as usize;
-    let mut counts = [0usize; 257];
-    for &x in v.iter() {
-        counts[bucket(x) + 1] += 1;
+    let chunk = v.len().div_ceil(rayon::current_num_threads() * 4);
+    let histograms: Vec<Vec<usize>> = v
+        .par_chunks(chunk)
+        .map(|c| {
+            let mut h = vec![0usize; BUCKETS];
+            for &x in c {
+                h[bucket(x)] += 1;
+            }
+            h
+        })
+        .collect();
+    // Where each chunk starts writing in each bucket: buckets in order, and
+    // within a bucket the chunks in order.
+    let mut starts = vec![vec![0usize; BUCKETS]; histograms.len()];
+    let mut bounds = Vec::with_capacity(BUCKETS + 1);
+    let mut at = 0;
+    for b in 0..BUCKETS {
+        bounds.push(at);
+        for (c, h) in histograms.iter().enumerate() {
+            starts[c][b] = at;
+            at += h[b];
+        }
     }
-    for i in 1..257 {
-        counts[i] += counts[i - 1];
-    }
-    let mut next = counts;
-    let mut out = vec![0u64; v.len()];
-    for &x in v.iter() {
-        let b = bucket(x);
-        out[next[b]] = x;
-        next[b] += 1;
-    }
-    let mut slices = Vec::with_capacity(256);
+    bounds.push(at);
+    let mut out: Vec<u64> = vec![0; v.len()];
+    let dest = SharedSlice(out.as_mut_ptr());
+    v.par_chunks(chunk)
+        .zip(starts.par_iter_mut())
+        .for_each(|(c, next)| {
+            let dest = &dest;
+            for &x in c {
+                let b = bucket(x);
+                // SAFETY: every chunk owns the disjoint index ranges
+                // `starts[c][b]..starts[c][b] + histograms[c][b]` of `out`,
+                // which has exactly `v.len()` elements.
+                unsafe { dest.0.add(next[b]).write(x) };
+                next[b] += 1;
+            }
+        });
+    let mut slices = Vec::with_capacity(BUCKETS);
     let mut rest: &mut [u64] = &mut out;
-    for b in 0..256 {
-        let (head, tail) = rest.split_at_mut(counts[b + 1] - counts[b]);
+    for b in 0..BUCKETS {
+        let (head, tail) = rest.split_at_mut(bounds[b + 1] - bounds[b]);
         slices.push(head);
         rest = tail;
     }
     slices.par_iter_mut().for_each(|s| s.sort_unstable());
     *v = out;
 }
+
+/// A raw pointer that threads may share because each writes only its own
+/// disjoint indices.
+struct SharedSlice(*mut u64);
+// SAFETY: used only for disjoint writes, see `par_sort_u64`.
+unsafe impl Sync for SharedSlice {}
 
 /// The evaluation of one candidate pair, before it is decided.
 #[derive(Debug, Clone)]
@@ -355,10 +389,13 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
     let cov_min = e.coverage_a.min(e.coverage_b);
     let score = 0.5 * cov_max + 0.5 * e.mean_similarity;
     let verbatim = e.sets.containment_a_in_b.max(e.sets.containment_b_in_a) >= 0.5;
-    // Reworded throughout, or edited throughout (both texts mostly aligned,
-    // too many words changed for the Jaccard threshold): whole-document
-    // reuse. A verbatim block covering only one side is partial reuse.
-    if cov_max >= 0.5 && (!verbatim || cov_min >= 0.5) {
+    // Both texts mostly aligned and mostly the same wording: an edited copy
+    // (too many words changed for the Jaccard threshold, still the same
+    // text). Reworded throughout: a paraphrase. A verbatim block covering
+    // only one side is partial reuse.
+    if verbatim && cov_min >= 0.5 {
+        Some((Verdict::NearDuplicate, score))
+    } else if cov_max >= 0.5 && !verbatim {
         Some((Verdict::Paraphrase, score))
     } else {
         Some((Verdict::PartialReuse, score))
@@ -527,6 +564,20 @@ pub fn scan_with_progress(
     counters.insert("candidates".to_string(), pairs.len() as u64);
     timings.insert("candidates".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
+    // Units of the documents in some candidate pair, built up front in
+    // parallel (each once) so verification threads do not wait on them.
+    let t = Instant::now();
+    let mut involved: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+    involved.sort_unstable();
+    involved.dedup();
+    if params.rewrite_tier {
+        involved.par_iter().for_each(|&i| {
+            features[i as usize].units(&documents[i as usize]);
+        });
+    }
+    counters.insert("documents_in_pairs".to_string(), involved.len() as u64);
+    timings.insert("units".to_string(), t.elapsed().as_secs_f64() * 1e3);
+
     let t = Instant::now();
     done.store(0, std::sync::atomic::Ordering::Relaxed);
     let mut findings: Vec<Finding> = pairs
@@ -645,4 +696,32 @@ fn clusters(documents: &[Document], features: &[Features], findings: &[Finding])
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_key_sort_equals_std_sort() {
+        let mut x = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Wide random keys, narrow keys with many repeats, and edge values.
+        let mut cases: Vec<Vec<u64>> = vec![
+            (0..200_000).map(|_| next()).collect(),
+            (0..150_000).map(|_| 1_000 + next() % 300).collect(),
+        ];
+        cases[1].extend([0, u64::MAX, u64::MAX, 0]);
+        for mut v in cases {
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            par_sort_u64(&mut v);
+            assert_eq!(v, expected);
+        }
+    }
 }

@@ -238,25 +238,23 @@ impl UnitExtractor {
 
     /// The hash of one content term, or `None` for a stopword.
     pub fn term(&self, word: &str) -> Option<u64> {
-        // Stemming dominates extraction; vocabularies are Zipf-shaped, so a
-        // per-thread memo answers most words. Bounded to keep memory flat.
+        with_term_cache(|cache| self.cached_term(cache, word))
+    }
+
+    /// [`UnitExtractor::term`] through a memo the caller already holds, so a
+    /// whole document pays for the thread-local access once.
+    fn cached_term(&self, cache: &mut [(u64, u64)], word: &str) -> Option<u64> {
         // Keyed by the word's 64-bit hash: no string compare on a hit, and a
         // collision (odds 2^-64 per pair of words) is harmless in practice.
         let key = stable_hash(word.as_bytes(), TERM_SEED ^ 1);
-        TERM_CACHE.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if cache.is_empty() {
-                cache.resize(TERM_CACHE_SLOTS, (0, 0));
-            }
-            // Direct-mapped: one probe, a miss overwrites the slot.
-            let slot = &mut cache[(key as usize) & (TERM_CACHE_SLOTS - 1)];
-            if slot.0 == key && key != 0 {
-                return (slot.1 != STOPWORD).then_some(slot.1);
-            }
-            let value = self.term_uncached(word);
-            *slot = (key, value.unwrap_or(STOPWORD));
-            value
-        })
+        // Direct-mapped: one probe, a miss overwrites the slot.
+        let slot = &mut cache[(key as usize) & (TERM_CACHE_SLOTS - 1)];
+        if slot.0 == key && key != 0 {
+            return (slot.1 != STOPWORD).then_some(slot.1);
+        }
+        let value = self.term_uncached(word);
+        *slot = (key, value.unwrap_or(STOPWORD));
+        value
     }
 
     fn term_uncached(&self, word: &str) -> Option<u64> {
@@ -275,15 +273,17 @@ impl UnitExtractor {
     /// [`content_bigrams`] over its units, without building the units.
     pub fn bigrams(&self, norm: &NormalizedText) -> Vec<u64> {
         let mut out = Vec::with_capacity(norm.len() / 2);
-        let mut prev: Option<u64> = None;
-        for i in 0..norm.len() {
-            if let Some(t) = self.term(norm.word(i)) {
-                if let Some(p) = prev {
-                    out.push(bigram(p, t));
+        with_term_cache(|cache| {
+            let mut prev: Option<u64> = None;
+            for i in 0..norm.len() {
+                if let Some(t) = self.cached_term(cache, norm.word(i)) {
+                    if let Some(p) = prev {
+                        out.push(bigram(p, t));
+                    }
+                    prev = Some(t);
                 }
-                prev = Some(t);
             }
-        }
+        });
         out.sort_unstable();
         out.dedup();
         out
@@ -291,6 +291,10 @@ impl UnitExtractor {
 
     /// The units of `text` (the original) given its normalized tokens.
     pub fn units(&self, text: &str, norm: &NormalizedText) -> Vec<Unit> {
+        with_term_cache(|cache| self.units_with(cache, text, norm))
+    }
+
+    fn units_with(&self, cache: &mut [(u64, u64)], text: &str, norm: &NormalizedText) -> Vec<Unit> {
         let mut units = Vec::new();
         for (first, next) in sentences(text, norm) {
             let mut from = first;
@@ -302,18 +306,25 @@ impl UnitExtractor {
                 } else {
                     to
                 };
-                units.push(self.unit(text, norm, from, to));
+                units.push(self.unit(cache, text, norm, from, to));
                 from = to;
             }
         }
         units
     }
 
-    fn unit(&self, text: &str, norm: &NormalizedText, from: usize, to: usize) -> Unit {
+    fn unit(
+        &self,
+        cache: &mut [(u64, u64)],
+        text: &str,
+        norm: &NormalizedText,
+        from: usize,
+        to: usize,
+    ) -> Unit {
         let mut weighted: Vec<(u64, u8)> = Vec::with_capacity(to - from);
         for i in from..to {
             let word = norm.word(i);
-            if let Some(term) = self.term(word) {
+            if let Some(term) = self.cached_term(cache, word) {
                 let t = norm.tokens[i];
                 let original = &text[t.start as usize..t.end as usize];
                 let weight = if word.bytes().any(|b| b.is_ascii_digit()) {
@@ -398,7 +409,7 @@ fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
 }
 
 /// Slots of the per-thread memo of [`UnitExtractor::term`] (1 MiB).
-const TERM_CACHE_SLOTS: usize = 1 << 16;
+const TERM_CACHE_SLOTS: usize = 1 << 18;
 
 /// Marks a stopword in the memo (a term hash equal to it would read as a
 /// stopword: odds 2^-64).
@@ -406,6 +417,25 @@ const STOPWORD: u64 = u64::MAX;
 
 thread_local! {
     static TERM_CACHE: std::cell::RefCell<Vec<(u64, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with this thread's term memo. Stemming dominates extraction and
+/// vocabularies are Zipf-shaped, so a small per-thread memo answers most
+/// words; it is bounded to keep memory flat.
+fn with_term_cache<R>(f: impl FnOnce(&mut [(u64, u64)]) -> R) -> R {
+    TERM_CACHE.with(|cache| {
+        // A re-entrant call (none today) gets a fresh memo instead of a
+        // panic from a second borrow.
+        match cache.try_borrow_mut() {
+            Ok(mut cache) => {
+                if cache.is_empty() {
+                    cache.resize(TERM_CACHE_SLOTS, (0, 0));
+                }
+                f(&mut cache)
+            }
+            Err(_) => f(&mut vec![(0, 0); TERM_CACHE_SLOTS]),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub enum Verdict {
     /// Identical text after normalization.
     Exact,
-    /// Exact shingle Jaccard at or above the threshold.
+    /// Mostly the same wording: exact shingle Jaccard at or above the
+    /// threshold, or (found by the rewrite tier) an edited copy, both texts
+    /// aligned throughout with most of one's word 5-grams in the other.
     NearDuplicate,
     /// Reworded throughout: one document is a rewrite of (most of) the other.
     Paraphrase,
@@ -104,7 +106,8 @@ pub struct Finding {
     /// The kind of reuse.
     pub verdict: Verdict,
     /// Strength in `[0, 1]`: 1 for exact, the exact Jaccard for
-    /// near-duplicates, the alignment score otherwise.
+    /// near-duplicates at or above the threshold, the alignment score
+    /// otherwise.
     pub score: f64,
     /// Exact Jaccard of the word-shingle sets.
     pub jaccard: f64,
