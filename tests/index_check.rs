@@ -55,7 +55,10 @@ fn check_json(args: &[&str]) -> (i32, Value) {
         "check failed ({code}): {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (code, serde_json::from_slice(&out.stdout).expect("valid JSON"))
+    (
+        code,
+        serde_json::from_slice(&out.stdout).expect("valid JSON"),
+    )
 }
 
 fn scan_json(dir: &Path) -> Value {
@@ -124,7 +127,11 @@ fn check_against_index_equals_scan_of_the_union_on_samples() {
     let corpus = samples_without(tmp.path(), &[REWRITE]);
     let index = tmp.path().join("index.db");
     build(&corpus, &index, &[]);
-    let (_, checked) = check_json(&[&format!("samples/{REWRITE}"), "--index", index.to_str().unwrap()]);
+    let (_, checked) = check_json(&[
+        &format!("samples/{REWRITE}"),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
     let scanned = scan_json(Path::new("samples"));
     assert_eq!(findings(&checked), findings(&scanned));
 }
@@ -137,9 +144,14 @@ fn check_equals_scan_of_the_union_on_generated_documents() {
         .into_iter()
         .enumerate()
         .partition(|(i, (name, _))| name.starts_with("orig") && i % 4 != 0);
-    let strip = |v: Vec<(usize, (String, String))>| v.into_iter().map(|(_, d)| d).collect::<Vec<_>>();
+    let strip =
+        |v: Vec<(usize, (String, String))>| v.into_iter().map(|(_, d)| d).collect::<Vec<_>>();
     let (old, new) = (strip(old), strip(new));
-    let (old_dir, new_dir, union) = (tmp.path().join("old"), tmp.path().join("new"), tmp.path().join("union"));
+    let (old_dir, new_dir, union) = (
+        tmp.path().join("old"),
+        tmp.path().join("new"),
+        tmp.path().join("union"),
+    );
     write_all(&old_dir, &old);
     write_all(&new_dir, &new);
     write_all(&union, &old);
@@ -152,16 +164,31 @@ fn check_equals_scan_of_the_union_on_generated_documents() {
     let scanned: Vec<Value> = findings(&scan_json(&union))
         .into_iter()
         .filter(|f| {
-            new_names.contains(&f["a"].as_str().unwrap()) || new_names.contains(&f["b"].as_str().unwrap())
+            new_names.contains(&f["a"].as_str().unwrap())
+                || new_names.contains(&f["b"].as_str().unwrap())
         })
         .collect();
-    let verdicts: Vec<&str> = scanned.iter().map(|f| f["verdict"].as_str().unwrap()).collect();
+    let verdicts: Vec<&str> = scanned
+        .iter()
+        .map(|f| f["verdict"].as_str().unwrap())
+        .collect();
     for kind in ["exact", "near-duplicate", "partial-reuse"] {
-        assert!(verdicts.contains(&kind), "the corpus plants {kind}: {verdicts:?}");
+        assert!(
+            verdicts.contains(&kind),
+            "the corpus plants {kind}: {verdicts:?}"
+        );
     }
-    let (_, by_index) = check_json(&[new_dir.to_str().unwrap(), "--index", index.to_str().unwrap()]);
+    let (_, by_index) = check_json(&[
+        new_dir.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
     assert_eq!(findings(&by_index), scanned);
-    let (_, by_dir) = check_json(&[new_dir.to_str().unwrap(), "--against", old_dir.to_str().unwrap()]);
+    let (_, by_dir) = check_json(&[
+        new_dir.to_str().unwrap(),
+        "--against",
+        old_dir.to_str().unwrap(),
+    ]);
     assert_eq!(findings(&by_dir), scanned);
 }
 
@@ -188,8 +215,16 @@ fn fail_on_sets_the_least_severe_failing_verdict() {
 
     // A planted partial reuse fails only `--fail-on partial-reuse`.
     let docs = planted_corpus(77, 3);
-    let orig = docs.iter().find(|(n, _)| n == "orig_002.txt").unwrap().clone();
-    let part = docs.iter().find(|(n, _)| n == "part_002.txt").unwrap().clone();
+    let orig = docs
+        .iter()
+        .find(|(n, _)| n == "orig_002.txt")
+        .unwrap()
+        .clone();
+    let part = docs
+        .iter()
+        .find(|(n, _)| n == "part_002.txt")
+        .unwrap()
+        .clone();
     write_all(&tmp.path().join("coll"), &[orig]);
     write_all(&tmp.path().join("new"), &[part]);
     let code = |fail_on: &str| {
@@ -216,7 +251,11 @@ fn parameter_or_schema_mismatch_is_an_error_asking_to_rebuild() {
     let index = tmp.path().join("index.db");
     build(&corpus, &index, &[]);
     let new = format!("samples/{REWRITE}");
-    for args in [&["-k", "4"][..], &["--num-perm", "64"], &["--threshold", "0.8"]] {
+    for args in [
+        &["-k", "4"][..],
+        &["--num-perm", "64"],
+        &["--threshold", "0.8"],
+    ] {
         let out = dedup()
             .args(["check", &new, "--index"])
             .arg(&index)
@@ -229,14 +268,29 @@ fn parameter_or_schema_mismatch_is_an_error_asking_to_rebuild() {
     }
     // An index from another schema version is refused by every command.
     let conn = rusqlite::Connection::open(&index).unwrap();
-    conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE meta SET value = '999' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
     drop(conn);
-    for cmd in [&["check", new.as_str()][..], &["index", "stats"], &["index", "add", new.as_str()]] {
-        let out = dedup().args(cmd).arg("--index").arg(&index).output().unwrap();
+    for cmd in [
+        &["check", new.as_str()][..],
+        &["index", "stats"],
+        &["index", "add", new.as_str()],
+    ] {
+        let out = dedup()
+            .args(cmd)
+            .arg("--index")
+            .arg(&index)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{cmd:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("schema version 999") && err.contains("dedup index build"), "{err}");
+        assert!(
+            err.contains("schema version 999") && err.contains("dedup index build"),
+            "{err}"
+        );
     }
     // A missing index is an error too.
     dedup()
@@ -269,20 +323,41 @@ fn add_skips_unchanged_replaces_changed_and_remove_deletes() {
     std::fs::write(&file, text.replace("Astana", "Almaty")).unwrap();
     assert!(add(&corpus).contains("0 added, 1 replaced, 3 unchanged"));
     // The replaced text is what check sees.
-    let (_, report) = check_json(&[&format!("samples/{REWRITE}"), "--index", index.to_str().unwrap()]);
+    let (_, report) = check_json(&[
+        &format!("samples/{REWRITE}"),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
     let passages = report["pairs"][0]["passages"].as_array().unwrap();
-    let other_side = if report["pairs"][0]["a"] == ASTANA_TIMES { "text_a" } else { "text_b" };
-    assert!(passages.iter().all(|p| !p[other_side].as_str().unwrap().contains("Astana")));
+    let other_side = if report["pairs"][0]["a"] == ASTANA_TIMES {
+        "text_a"
+    } else {
+        "text_b"
+    };
+    assert!(passages
+        .iter()
+        .all(|p| !p[other_side].as_str().unwrap().contains("Astana")));
 
     dedup()
         .args(["index", "remove", ASTANA_TIMES, "--index"])
         .arg(&index)
         .assert()
         .code(0);
-    let (code, _) = check_json(&[&format!("samples/{REWRITE}"), "--index", index.to_str().unwrap()]);
+    let (code, _) = check_json(&[
+        &format!("samples/{REWRITE}"),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "the source is gone");
     let stats = dedup()
-        .args(["index", "stats", "--format", "json", "--integrity", "--index"])
+        .args([
+            "index",
+            "stats",
+            "--format",
+            "json",
+            "--integrity",
+            "--index",
+        ])
         .arg(&index)
         .output()
         .unwrap();
@@ -298,7 +373,11 @@ fn a_new_version_of_an_indexed_document_replaces_it_in_the_check() {
     build(Path::new("samples"), &index, &[]);
     // 000 is indexed under the same id: it is compared as the new version,
     // not found as its own exact duplicate.
-    let (code, report) = check_json(&[&format!("samples/{REWRITE}"), "--index", index.to_str().unwrap()]);
+    let (code, report) = check_json(&[
+        &format!("samples/{REWRITE}"),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     let pairs = report["pairs"].as_array().unwrap();
     assert_eq!(pairs.len(), 1, "{pairs:#?}");
@@ -355,9 +434,16 @@ fn github_annotations_point_at_the_passage_lines_of_the_new_file() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), passages.len());
     let text = std::fs::read_to_string(&new).unwrap();
-    let side = if report["pairs"][0]["a"] == REWRITE { "a" } else { "b" };
+    let side = if report["pairs"][0]["a"] == REWRITE {
+        "a"
+    } else {
+        "b"
+    };
     for (line, p) in lines.iter().zip(passages) {
-        assert!(line.starts_with(&format!("::error file={new},line=")), "{line}");
+        assert!(
+            line.starts_with(&format!("::error file={new},line=")),
+            "{line}"
+        );
         assert!(line.contains("title=dedup%3A paraphrase::"), "{line}");
         assert!(!line[2..].contains('\n'));
         let start = p[side][0].as_u64().unwrap() as usize;

@@ -13,7 +13,11 @@ fn checks_read_while_an_add_writes() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = planted_corpus(0xC0C0, 120);
     let (first, rest) = docs.split_at(40);
-    let (seed_dir, add_dir, new_dir) = (tmp.path().join("seed"), tmp.path().join("add"), tmp.path().join("new"));
+    let (seed_dir, add_dir, new_dir) = (
+        tmp.path().join("seed"),
+        tmp.path().join("add"),
+        tmp.path().join("new"),
+    );
     write_all(&seed_dir, first);
     write_all(&add_dir, rest);
     write_all(&new_dir, &docs[..3]);

@@ -102,9 +102,15 @@ fn killed_adds_never_corrupt_the_index_or_lose_completed_work() {
         assert!(String::from_utf8_lossy(&stats.stdout).contains("integrity: ok"));
         let present = ids(&index);
         let lost: Vec<_> = committed.difference(&present).collect();
-        assert!(lost.is_empty(), "round {round}: completed adds lost {lost:?}");
+        assert!(
+            lost.is_empty(),
+            "round {round}: completed adds lost {lost:?}"
+        );
         assert_eq!(torn_documents(&index), 0, "round {round}: a torn batch");
-        let this_round = present.iter().filter(|id| id.starts_with(&format!("r{round:02}_"))).count();
+        let this_round = present
+            .iter()
+            .filter(|id| id.starts_with(&format!("r{round:02}_")))
+            .count();
         if !status.success() && this_round > 0 && this_round < docs.len() {
             mid_batch += 1;
         }

@@ -76,7 +76,10 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     for r in results {
         assert_eq!(r["ruleId"], "paraphrase");
         let loc = &r["locations"][0]["physicalLocation"];
-        assert_eq!(loc["artifactLocation"]["uri"], "samples/000_f7ff5efcf92a0c65.txt");
+        assert_eq!(
+            loc["artifactLocation"]["uri"],
+            "samples/000_f7ff5efcf92a0c65.txt"
+        );
         assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
         let related = &r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"];
         // URI references: no raw spaces or backslashes (the space of
@@ -84,7 +87,10 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         for uri in [&loc["artifactLocation"]["uri"], related] {
             assert!(!uri.as_str().unwrap().contains([' ', '\\']), "{uri}");
         }
-        assert!(related.as_str().unwrap().contains("corpus%20dir/001_"), "{related}");
+        assert!(
+            related.as_str().unwrap().contains("corpus%20dir/001_"),
+            "{related}"
+        );
     }
     // The validator does reject a broken log.
     let mut broken = log.clone();

@@ -61,7 +61,12 @@ pub struct CheckArgs {
     #[arg(required = true)]
     pub new: Vec<PathBuf>,
     /// Compare against this index (see `dedup index build`).
-    #[arg(long, value_name = "PATH", required_unless_present = "against", conflicts_with = "against")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        required_unless_present = "against",
+        conflicts_with = "against"
+    )]
     pub index: Option<PathBuf>,
     /// Compare against the documents in this directory (repeatable).
     #[arg(long, value_name = "DIR")]
@@ -101,7 +106,11 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     // Open the index first: a missing or incompatible index is an error
     // before any work.
     let index = args.index.as_ref().map(|p| Index::open(p)).transpose()?;
-    let baseline = args.baseline.as_ref().map(|p| Baseline::read(p)).transpose()?;
+    let baseline = args
+        .baseline
+        .as_ref()
+        .map(|p| Baseline::read(p))
+        .transpose()?;
     let loaded = input::load(&args.new, &opts);
     let mut errors = loaded.errors;
     if loaded.documents.is_empty() && errors.is_empty() {

@@ -1,9 +1,7 @@
 //! `dedup index build|add|stats|remove`: the persistent index that
 //! `dedup check --index` reads.
 
-use super::{
-    configure_threads, print_input_errors, DetectArgs, InputArgs, EXIT_CLEAN, EXIT_ERROR,
-};
+use super::{configure_threads, print_input_errors, DetectArgs, InputArgs, EXIT_CLEAN, EXIT_ERROR};
 use crate::index::{Index, ADD_BATCH, BUILD_BATCH};
 use crate::input;
 use clap::{Args, Subcommand, ValueEnum};
@@ -161,7 +159,13 @@ fn build(args: &BuildArgs) -> anyhow::Result<i32> {
     let params = args.detect.params()?;
     configure_threads(args.detect.threads)?;
     let mut index = Index::create(&args.index, &params, args.force)?;
-    load_and_add(&mut index, &args.corpus, &args.input, BUILD_BATCH, args.quiet)
+    load_and_add(
+        &mut index,
+        &args.corpus,
+        &args.input,
+        BUILD_BATCH,
+        args.quiet,
+    )
 }
 
 fn add(args: &AddArgs) -> anyhow::Result<i32> {

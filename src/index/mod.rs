@@ -166,8 +166,11 @@ impl Index {
         let tx = conn.transaction().map_err(sql(path))?;
         tx.execute_batch(schema::CREATE).map_err(sql(path))?;
         for (k, v) in &meta {
-            tx.execute("INSERT INTO meta(key, value) VALUES (?1, ?2)", params![k, v])
-                .map_err(sql(path))?;
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )
+            .map_err(sql(path))?;
         }
         tx.commit().map_err(sql(path))?;
         Ok(Index {
@@ -268,7 +271,9 @@ impl Index {
             for (doc, f) in docs.iter().zip(features) {
                 let meta_json = stored_meta_json(doc);
                 let old: Option<(i64, String, String, String)> = find
-                    .query_row([&doc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .query_row([&doc.id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
                     .optional()
                     .map_err(&err)?;
                 if let Some((rowid, text, meta, old_path)) = old {
@@ -303,7 +308,11 @@ impl Index {
                     .map_err(&err)?;
                 let rowid = tx.last_insert_rowid();
                 if has_bands(f, lsh) {
-                    bands.extend(band_keys(&f.signature, lsh).iter().map(|&k| (k as i64, rowid)));
+                    bands.extend(
+                        band_keys(&f.signature, lsh)
+                            .iter()
+                            .map(|&k| (k as i64, rowid)),
+                    );
                 }
                 bigrams.extend(f.bigrams.iter().map(|&k| (k as i64, rowid)));
             }
@@ -335,7 +344,9 @@ impl Index {
                 .optional()
                 .map_err(&err)?;
             match old {
-                Some((rowid, text)) => delete_entry(&tx, &self.extractor, lsh, rowid, &text, &path)?,
+                Some((rowid, text)) => {
+                    delete_entry(&tx, &self.extractor, lsh, rowid, &text, &path)?
+                }
                 None => missing.push(id.clone()),
             }
         }
@@ -378,7 +389,10 @@ impl Index {
         if msg == "ok" {
             Ok(())
         } else {
-            Err(index_err(&self.path, format!("integrity check failed: {msg}")))
+            Err(index_err(
+                &self.path,
+                format!("integrity check failed: {msg}"),
+            ))
         }
     }
 
@@ -561,15 +575,17 @@ impl StoredDoc {
         let bad = |what: &str, e: serde_json::Error| {
             index_err(
                 index,
-                format!("document {}: unreadable {what} ({e}): rebuild the index", self.id),
+                format!(
+                    "document {}: unreadable {what} ({e}): rebuild the index",
+                    self.id
+                ),
             )
         };
         let stored: StoredMeta =
             serde_json::from_str(&self.meta_json).map_err(|e| bad("metadata", e))?;
-        let encoding: Encoding = serde_json::from_value(serde_json::Value::String(
-            self.encoding.clone(),
-        ))
-        .map_err(|e| bad("encoding", e))?;
+        let encoding: Encoding =
+            serde_json::from_value(serde_json::Value::String(self.encoding.clone()))
+                .map_err(|e| bad("encoding", e))?;
         let format: Format = serde_json::from_value(serde_json::Value::String(self.format.clone()))
             .map_err(|e| bad("format", e))?;
         Ok(Document {
@@ -624,7 +640,9 @@ fn insert_postings(
     path: &Path,
 ) -> Result<()> {
     let mut stmt = tx
-        .prepare_cached(&format!("INSERT OR IGNORE INTO {table}(key, doc) VALUES (?1, ?2)"))
+        .prepare_cached(&format!(
+            "INSERT OR IGNORE INTO {table}(key, doc) VALUES (?1, ?2)"
+        ))
         .map_err(sql(path))?;
     for &(k, d) in rows {
         stmt.execute([k, d]).map_err(sql(path))?;

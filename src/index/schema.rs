@@ -96,14 +96,13 @@ pub fn meta_for(params: &Params, extractor: &Extractor) -> Vec<(String, String)>
 
 const REBUILD: &str = "rebuild it with `dedup index build CORPUS... --index PATH --force`";
 
-fn get<T: std::str::FromStr>(
-    meta: &AHashMap<String, String>,
-    key: &str,
-    path: &Path,
-) -> Result<T> {
-    meta.get(key)
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| index_err(path, format!("meta entry `{key}` missing or invalid: {REBUILD}")))
+fn get<T: std::str::FromStr>(meta: &AHashMap<String, String>, key: &str, path: &Path) -> Result<T> {
+    meta.get(key).and_then(|v| v.parse().ok()).ok_or_else(|| {
+        index_err(
+            path,
+            format!("meta entry `{key}` missing or invalid: {REBUILD}"),
+        )
+    })
 }
 
 /// Checks the schema version and returns the parameters the index was
@@ -142,7 +141,10 @@ pub fn check_meta(meta: &AHashMap<String, String>, path: &Path) -> Result<Params
     };
     params.rewrite_tier = get(meta, "rewrite_tier", path)?;
     if params.lsh.bands * params.lsh.rows > params.num_perm || params.lsh.rows == 0 {
-        return Err(index_err(path, format!("invalid LSH bands/rows: {REBUILD}")));
+        return Err(index_err(
+            path,
+            format!("invalid LSH bands/rows: {REBUILD}"),
+        ));
     }
     Ok(params)
 }

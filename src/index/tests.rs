@@ -44,7 +44,10 @@ fn readding_unchanged_is_a_no_op_and_a_change_replaces_postings() {
     fresh.add(&[doc("a", changed)], 8, &|_| {}).unwrap();
     assert_eq!(count(&index, "bands"), count(&fresh, "bands"));
     assert_eq!(count(&index, "bigrams"), count(&fresh, "bigrams"));
-    assert_eq!(index.remove(&["a".into(), "zz".into()]).unwrap(), vec!["zz"]);
+    assert_eq!(
+        index.remove(&["a".into(), "zz".into()]).unwrap(),
+        vec!["zz"]
+    );
     assert_eq!(count(&index, "bands") + count(&index, "bigrams"), 0);
 }
 
@@ -58,7 +61,10 @@ fn reopened_index_keeps_parameters_and_rejects_others() {
     assert_eq!(index.params().shingle_size, 4);
     assert_eq!(index.params().lsh, params.lsh);
     assert!(index.check_params(&params).is_ok());
-    let err = index.check_params(&Params::default()).unwrap_err().to_string();
+    let err = index
+        .check_params(&Params::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("dedup index build"), "{err}");
     assert!(Index::create(&path, &params, false).is_err());
 }
@@ -70,10 +76,17 @@ fn candidates_find_the_copy_and_skip_the_old_version() {
     let mut index = Index::create(&dir.path().join("i.db"), &params, false).unwrap();
     let other = "Completely unrelated words about cooking pasta with garlic and olive oil tonight.";
     index
-        .add(&[doc("copy", TEXT), doc("other", other), doc("new", TEXT)], 8, &|_| {})
+        .add(
+            &[doc("copy", TEXT), doc("other", other), doc("new", TEXT)],
+            8,
+            &|_| {},
+        )
         .unwrap();
     let new = vec![doc("new", TEXT)];
-    let f: Vec<Features> = new.iter().map(|d| Extractor::new(&params).features(d)).collect();
+    let f: Vec<Features> = new
+        .iter()
+        .map(|d| Extractor::new(&params).features(d))
+        .collect();
     let found = index.candidates(&new, &f, &params).unwrap();
     let ids: Vec<&str> = found.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, vec!["copy"]);

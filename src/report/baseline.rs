@@ -82,9 +82,8 @@ impl Baseline {
             .range(&key..)
             .take_while(|e| e.a == key.a && e.b == key.b && e.verdict == key.verdict)
             .any(|e| {
-                let same = |stored: &Option<String>, id: &str| {
-                    stored.is_none() || *stored == hash_of(id)
-                };
+                let same =
+                    |stored: &Option<String>, id: &str| stored.is_none() || *stored == hash_of(id);
                 same(&e.a_hash, &f.a) && same(&e.b_hash, &f.b)
             })
     }

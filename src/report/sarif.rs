@@ -83,7 +83,9 @@ pub fn to_sarif(report: &Report, sources: &Sources, fails: &dyn Fn(Verdict) -> b
             continue;
         };
         let other = sources.get(side.other);
-        let rule_index = Verdict::ALL.iter().position(|&v| v == f.verdict)
+        let rule_index = Verdict::ALL
+            .iter()
+            .position(|&v| v == f.verdict)
             .unwrap_or(0);
         let level = if fails(f.verdict) { "error" } else { "warning" };
         let summary = describe(f, side.other, sources);
@@ -97,12 +99,16 @@ pub fn to_sarif(report: &Report, sources: &Sources, fails: &dyn Fn(Verdict) -> b
             "source": f.source,
             "confidence": f.confidence,
         });
-        let mut push = |message: String, here_range: Option<[usize; 2]>, other_range: Option<[usize; 2]>, part: usize| {
+        let mut push = |message: String,
+                        here_range: Option<[usize; 2]>,
+                        other_range: Option<[usize; 2]>,
+                        part: usize| {
             let mut related = Vec::new();
             if let Some(o) = other {
                 let mut loc = location(o, other_range);
                 loc["id"] = json!(0);
-                loc["message"] = json!({ "text": format!("the other document: {}", display_path(o.path)) });
+                loc["message"] =
+                    json!({ "text": format!("the other document: {}", display_path(o.path)) });
                 related.push(loc);
             }
             results.push(json!({

@@ -28,7 +28,9 @@ impl Rng {
 /// A pronounceable made-up word: the vocabulary is large, so unrelated
 /// generated texts share few bigrams.
 pub fn word(rng: &mut Rng) -> String {
-    const ONSETS: &[&str] = &["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "st", "tr"];
+    const ONSETS: &[&str] = &[
+        "b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "st", "tr",
+    ];
     const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou"];
     let syllables = 2 + rng.below(2);
     (0..syllables)
