@@ -12,10 +12,12 @@
 
 pub mod align;
 pub mod candidates;
+pub mod check;
 pub mod cli;
 pub mod cluster;
 pub mod error;
 pub mod hash;
+pub mod index;
 pub mod input;
 pub mod normalize;
 pub mod params;

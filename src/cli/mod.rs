@@ -4,6 +4,9 @@
 //! Exit codes: 0 ran and found nothing, 1 ran and found something, 2 usage
 //! or fatal error.
 
+pub mod check;
+pub mod index_cmd;
+
 use crate::input::{self, InputOptions};
 use crate::params::Params;
 use crate::pipeline::{scan_with_progress, Scope};
@@ -34,6 +37,10 @@ pub struct Cli {
 pub enum Command {
     /// Compare every document with every other and report reuse.
     Scan(ScanArgs),
+    /// Check new documents against an index or a directory (for CI).
+    Check(check::CheckArgs),
+    /// Build and maintain the persistent index `check --index` reads.
+    Index(index_cmd::IndexArgs),
 }
 
 /// Output formats of `scan`.
@@ -149,6 +156,8 @@ impl InputArgs {
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Scan(args) => run_scan(&args),
+        Command::Check(args) => check::run_check(&args),
+        Command::Index(args) => index_cmd::run_index(&args),
     };
     match result {
         Ok(code) => code,

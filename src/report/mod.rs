@@ -3,7 +3,11 @@
 //! form is the source of truth: every other format can be rendered from a
 //! saved JSON report.
 
+pub mod baseline;
+pub mod github;
 pub mod json;
+pub mod locate;
+pub mod sarif;
 pub mod text;
 
 use crate::input::{DocMeta, Encoding, Format, InputError};
