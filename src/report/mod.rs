@@ -3,7 +3,9 @@
 //! form is the source of truth: every other format can be rendered from a
 //! saved JSON report.
 
+pub mod html;
 pub mod json;
+pub mod show;
 pub mod text;
 
 use crate::input::{DocMeta, Encoding, Format, InputError};
