@@ -48,7 +48,7 @@ impl Default for HtmlOptions {
     fn default() -> Self {
         HtmlOptions {
             server_findings: 200,
-            server_text_budget: 2 << 20,
+            server_text_budget: 1 << 20,
             max_doc_bytes: 32 << 10,
             total_text_budget: 8 << 20,
             context_bytes: 400,
@@ -125,7 +125,13 @@ pub fn doc_views<'a>(
         }
     }
     let total: usize = usable.values().map(|t| t.len()).sum();
+    // Over the budget, every document becomes excerpts with little context.
     let excerpt_all = total > opts.total_text_budget;
+    let tight = HtmlOptions {
+        context_bytes: opts.context_bytes.min(80),
+        passage_edge_bytes: opts.passage_edge_bytes.min(300),
+        ..*opts
+    };
     let mut views = BTreeMap::new();
     for (id, mut rs) in ranges {
         rs.sort_unstable();
@@ -136,7 +142,7 @@ pub fn doc_views<'a>(
                 note: None,
             },
             Some(text) => {
-                let segments = excerpts(text, &rs, opts);
+                let segments = excerpts(text, &rs, if excerpt_all { &tight } else { opts });
                 let shown: usize = segments.iter().map(|(_, t)| t.len()).sum();
                 DocView {
                     len: text.len(),
@@ -301,7 +307,21 @@ fn render_page(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOpti
     );
     h.push_str("<style>\n");
     h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n");
+    h.push_str("</style>\n");
+    // The data goes before the body: parsed as one block of raw text, not
+    // interleaved with layouts of a growing findings table.
+    let data = lazy_data(report, views, written_findings(report, views, opts));
+    let _ = write!(
+        h,
+        "<script type=\"application/json\" id=\"dedup-data\" data-total=\"{}\">",
+        report.pairs.len()
+    );
+    h.push_str(&script_json(&data));
+    h.push_str("</script>\n");
+    // Set before the body is parsed, so the script-only layout (one view at
+    // a time) applies at once instead of after laying out every view.
+    h.push_str("<script>document.documentElement.classList.add(\"js\")</script>\n");
+    h.push_str("</head>\n<body>\n");
     h.push_str("<header class=\"top\"><a class=\"home\" href=\"#overview\">dedup report</a>");
     let _ = write!(h, " <span class=\"tool\">{}</span>", esc(&report.tool));
     h.push_str(
@@ -309,21 +329,9 @@ fn render_page(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOpti
     );
     render_overview(&mut h, report);
 
-    // Detail views written as HTML, within the limits.
-    let mut written = 0;
-    let mut text_bytes = 0usize;
-    for (i, f) in report.pairs.iter().enumerate() {
-        let cost: usize = [&f.a, &f.b]
-            .iter()
-            .filter_map(|id| views.get(id.as_str()))
-            .flat_map(|v| v.segments.iter().map(|(_, t)| t.len()))
-            .sum();
-        if i >= opts.server_findings || (i > 0 && text_bytes + cost > opts.server_text_budget) {
-            break;
-        }
-        text_bytes += cost;
+    let written = written_findings(report, views, opts);
+    for (i, f) in report.pairs.iter().enumerate().take(written) {
         render_finding(&mut h, report, i, f, views);
-        written += 1;
     }
     if written < report.pairs.len() {
         let _ = writeln!(
@@ -333,14 +341,28 @@ fn render_page(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOpti
             report.pairs.len()
         );
     }
-    h.push_str("<div id=\"lazy\"></div>\n</main>\n");
-    let data = lazy_data(report, views, written);
-    h.push_str("<script type=\"application/json\" id=\"dedup-data\">");
-    h.push_str(&script_json(&data));
-    h.push_str("</script>\n<script>\n");
+    h.push_str("<div id=\"lazy\"></div>\n</main>\n<script>\n");
     h.push_str(SCRIPT);
     h.push_str("</script>\n</body>\n</html>\n");
     h
+}
+
+/// How many findings get a detail view written as HTML: the first ones,
+/// within the count and text limits.
+fn written_findings(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOptions) -> usize {
+    let mut text_bytes = 0usize;
+    for (i, f) in report.pairs.iter().enumerate() {
+        let cost: usize = [&f.a, &f.b]
+            .iter()
+            .filter_map(|id| views.get(id.as_str()))
+            .flat_map(|v| v.segments.iter().map(|(_, t)| t.len()))
+            .sum();
+        if i >= opts.server_findings || (i > 0 && text_bytes + cost > opts.server_text_budget) {
+            return i;
+        }
+        text_bytes += cost;
+    }
+    report.pairs.len()
 }
 
 fn render_overview(h: &mut String, report: &Report) {
@@ -389,7 +411,10 @@ fn render_overview(h: &mut String, report: &Report) {
             let _ = write!(h, "<option value=\"{v}\">{v}</option>");
         }
         h.push_str("</select> <label><input id=\"source-filter\" type=\"checkbox\"> source determined</label> <span id=\"shown\"></span></div>\n");
-        h.push_str("<div class=\"table-wrap\"><table id=\"findings\" class=\"findings\">\n<thead><tr>");
+        h.push_str("<div class=\"table-wrap\"><table id=\"findings\" class=\"findings\">\n");
+        // Fixed column widths: a 10,000-row table is laid out without
+        // measuring every cell.
+        h.push_str("<colgroup><col class=\"w-n\"><col><col><col class=\"w-v\"><col class=\"w-s\"><col class=\"w-s\"><col class=\"w-s\"><col></colgroup>\n<thead><tr>");
         for (label, num) in [
             ("#", true),
             ("Document A", false),

@@ -4,8 +4,14 @@
 (function () {
   "use strict";
   var COLOURS = 8;
-  var data = JSON.parse(document.getElementById("dedup-data").textContent);
-  var body = document.body;
+  // Parsed on first use: a big run embeds megabytes the overview never needs.
+  var parsed = null;
+  function data() {
+    if (!parsed) parsed = JSON.parse(document.getElementById("dedup-data").textContent);
+    return parsed;
+  }
+  var total = +document.getElementById("dedup-data").getAttribute("data-total");
+  var body = document.body, root = document.documentElement;
   var current = null; // the finding section on screen
   var passage = -1; // the active passage pair in it
 
@@ -126,11 +132,11 @@
     return h;
   }
   function renderFinding(n) {
-    var f = data.findings[n - 1 - data.first];
+    var d = data(), f = d.findings[n - 1 - d.first];
     if (!f) return null;
     var h = '<nav class="fnav"><a href="#overview">← all findings</a>';
     if (n > 1) h += ' <a href="#finding-' + (n - 1) + '">‹ previous</a>';
-    if (n < data.total) h += ' <a href="#finding-' + (n + 1) + '">next ›</a>';
+    if (n < total) h += ' <a href="#finding-' + (n + 1) + '">next ›</a>';
     h += "</nav>";
     h += "<h2>#" + n + ' <span class="verdict v-' + f.verdict + '">' + f.verdict + '</span> <span class="pair">' +
       esc(f.a) + " ↔ " + esc(f.b) + "</span></h2>";
@@ -159,7 +165,7 @@
     h += '<p class="legend"><span class="ps c0 verbatim">verbatim</span> <span class="ps c0 reworded">reworded</span> Each passage pair has its own colour; click a passage to bring its match into view.</p>';
     h += '<div class="sides">';
     [["a", f.a], ["b", f.b]].forEach(function (sd) {
-      var side = sd[0], id = sd[1], doc = data.docs[id];
+      var side = sd[0], id = sd[1], doc = d.docs[id];
       var parts = f.passages.map(function (p, k) {
         return side === "a" ? { start: p[0], end: p[1], pair: k, kind: p[4] } : { start: p[2], end: p[3], pair: k, kind: p[4] };
       });
@@ -213,14 +219,14 @@
     passage = -1;
     if (m) {
       var n = +m[1];
-      current = document.getElementById("finding-" + n) || renderFinding(n);
+      current = document.getElementById("finding-" + n) || (n >= 1 && n <= total ? renderFinding(n) : null);
     }
     if (current) {
       current.classList.add("current");
-      body.classList.add("detail");
+      root.classList.add("detail");
       window.scrollTo(0, 0);
     } else {
-      body.classList.remove("detail");
+      root.classList.remove("detail");
       if (location.hash === "#overview") window.scrollTo(0, 0);
     }
   }
@@ -245,7 +251,7 @@
     if ((ev.key === "j" || ev.key === "k") && count) {
       var step = ev.key === "j" ? 1 : -1;
       activate(passage < 0 ? (step > 0 ? 0 : count - 1) : (passage + step + count) % count, null);
-    } else if (ev.key === "n" && n < data.total) {
+    } else if (ev.key === "n" && n < total) {
       location.hash = "#finding-" + (n + 1);
     } else if (ev.key === "p" && n > 1) {
       location.hash = "#finding-" + (n - 1);
@@ -265,8 +271,6 @@
     if (current) window.scrollTo(0, 0);
     body.setAttribute("data-load-ms", Math.round(performance.now()));
   });
-  body.classList.add("js");
-  document.documentElement.classList.add("js");
   show();
   body.setAttribute("data-ready", "1");
   body.setAttribute("data-init-ms", Math.round(performance.now()));
