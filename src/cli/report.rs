@@ -42,7 +42,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<i32> {
         let wanted = documents_in_findings(&report).len();
         let usable = html::doc_views(&report, &texts, &html::HtmlOptions::default())
             .values()
-            .filter(|v| v.len > 0 && !v.note.as_deref().is_some_and(|n| n.contains("passages only")))
+            .filter(|v| !v.passages_only)
             .count();
         if usable < wanted {
             eprintln!(
@@ -69,7 +69,6 @@ fn documents_in_findings(report: &Report) -> Vec<&str> {
 
 /// Texts of the documents in findings, read again from their paths
 /// (relative paths: from the current directory, else from the report's).
-/// A file whose size changed since the scan is left out.
 fn reread_texts(report: &Report, report_path: &Path) -> HashMap<String, String> {
     let wanted = documents_in_findings(report);
     let opts = InputOptions::default();
@@ -103,10 +102,9 @@ fn reread_texts(report: &Report, report_path: &Path) -> HashMap<String, String> 
         } else {
             docs.first()
         };
+        // Whether the text still fits the passages is the renderer's check.
         if let Some(d) = found {
-            if d.bytes == info.bytes {
-                out.insert(id.to_string(), d.text.clone());
-            }
+            out.insert(id.to_string(), d.text.clone());
         }
     }
     out

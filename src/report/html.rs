@@ -73,6 +73,9 @@ pub struct DocView<'a> {
     pub segments: Vec<(usize, Cow<'a, str>)>,
     /// Why the text is incomplete, if it is.
     pub note: Option<String>,
+    /// True when the text was missing or did not match the passages, so
+    /// only the passages are shown.
+    pub passages_only: bool,
 }
 
 /// A passage seen from one side: range, pair index, kind.
@@ -140,6 +143,7 @@ pub fn doc_views<'a>(
                 len: text.len(),
                 segments: vec![(0, Cow::Borrowed(*text))],
                 note: None,
+                passages_only: false,
             },
             Some(text) => {
                 let segments = excerpts(text, &rs, if excerpt_all { &tight } else { opts });
@@ -152,6 +156,7 @@ pub fn doc_views<'a>(
                         text.len()
                     )),
                     segments,
+                    passages_only: false,
                 }
             }
             None => {
@@ -165,6 +170,7 @@ pub fn doc_views<'a>(
                     len: end.max(sizes.get(id).copied().unwrap_or(0)),
                     segments: passage_segments(&rs),
                     note: Some(format!("{why}: showing the passages only")),
+                    passages_only: true,
                 }
             }
         };
@@ -834,6 +840,7 @@ mod tests {
             len: 12,
             segments: vec![(0, Cow::Borrowed("abcdefghijkl"))],
             note: None,
+            passages_only: false,
         };
         let sides = [
             Side { start: 2, end: 6, pair: 0, kind: MatchKind::Verbatim },
