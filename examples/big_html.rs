@@ -12,9 +12,36 @@ use dedup::report::{
 use std::time::Instant;
 
 const WORDS: &[&str] = &[
-    "the", "council", "approved", "a", "budget", "for", "river", "bridge", "after", "months",
-    "of", "debate", "residents", "said", "traffic", "would", "ease", "mayor", "plan", "city",
-    "new", "school", "opened", "on", "monday", "with", "students", "teachers", "and", "parents",
+    "the",
+    "council",
+    "approved",
+    "a",
+    "budget",
+    "for",
+    "river",
+    "bridge",
+    "after",
+    "months",
+    "of",
+    "debate",
+    "residents",
+    "said",
+    "traffic",
+    "would",
+    "ease",
+    "mayor",
+    "plan",
+    "city",
+    "new",
+    "school",
+    "opened",
+    "on",
+    "monday",
+    "with",
+    "students",
+    "teachers",
+    "and",
+    "parents",
 ];
 
 /// A small deterministic generator (xorshift), so every run builds the same
@@ -87,7 +114,11 @@ fn main() {
                     a: ra,
                     b: rb,
                     similarity: 0.4 + rng.below(60) as f64 / 100.0,
-                    kind: if rng.below(2) == 0 { MatchKind::Verbatim } else { MatchKind::Reworded },
+                    kind: if rng.below(2) == 0 {
+                        MatchKind::Verbatim
+                    } else {
+                        MatchKind::Reworded
+                    },
                     text_a: texts[a][ra[0]..ra[1]].to_string(),
                     text_b: texts[b][rb[0]..rb[1]].to_string(),
                 }
@@ -160,7 +191,9 @@ fn floor(t: &str, mut i: usize) -> usize {
 /// Loads the page (overview, then the last finding's lazily drawn view) in
 /// headless Chromium and prints the wall time and the page's own load time.
 fn measure_in_chromium(path: &str, findings: usize) {
-    let Ok(abs) = std::fs::canonicalize(path) else { return };
+    let Ok(abs) = std::fs::canonicalize(path) else {
+        return;
+    };
     let profile = std::env::temp_dir().join(format!("big_html_profile_{}", std::process::id()));
     for fragment in [String::new(), format!("#finding-{findings}")] {
         let url = format!("file://{}{fragment}", abs.display());

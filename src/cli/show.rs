@@ -54,7 +54,9 @@ fn pick_number(report: &Report, n: &str) -> anyhow::Result<usize> {
 fn pick_ids(report: &Report, a: &str, b: &str) -> anyhow::Result<usize> {
     for id in [a, b] {
         if report.documents.iter().all(|d| d.id != id) {
-            anyhow::bail!("no document {id:?} in the report (`dedup show REPORT` lists the findings)");
+            anyhow::bail!(
+                "no document {id:?} in the report (`dedup show REPORT` lists the findings)"
+            );
         }
     }
     report
@@ -66,7 +68,9 @@ fn pick_ids(report: &Report, a: &str, b: &str) -> anyhow::Result<usize> {
 
 /// `COLUMNS`, else the terminal's width, else 100.
 fn width(tty: bool) -> usize {
-    let from_env = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok());
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok());
     let from_tty = || {
         tty.then(terminal_size::terminal_size)
             .flatten()

@@ -110,9 +110,17 @@ pub fn doc_views<'a>(
     let mut ranges: BTreeMap<&str, Vec<(usize, usize, &str)>> = BTreeMap::new();
     for f in &report.pairs {
         let a = ranges.entry(f.a.as_str()).or_default();
-        a.extend(f.passages.iter().map(|p| (p.a[0], p.a[1], p.text_a.as_str())));
+        a.extend(
+            f.passages
+                .iter()
+                .map(|p| (p.a[0], p.a[1], p.text_a.as_str())),
+        );
         let b = ranges.entry(f.b.as_str()).or_default();
-        b.extend(f.passages.iter().map(|p| (p.b[0], p.b[1], p.text_b.as_str())));
+        b.extend(
+            f.passages
+                .iter()
+                .map(|p| (p.b[0], p.b[1], p.text_b.as_str())),
+        );
     }
     let sizes: HashMap<&str, usize> = report
         .documents
@@ -466,7 +474,9 @@ fn render_overview(h: &mut String, report: &Report) {
     if report.clusters.is_empty() {
         h.push_str("<p class=\"empty\">No clusters.</p>\n");
     } else {
-        h.push_str("<table class=\"clusters\"><thead><tr><th>Keep</th><th>Drop</th></tr></thead><tbody>\n");
+        h.push_str(
+            "<table class=\"clusters\"><thead><tr><th>Keep</th><th>Drop</th></tr></thead><tbody>\n",
+        );
         for c in &report.clusters {
             h.push_str("<tr><td class=\"keep\">");
             esc_into(h, &c.keep);
@@ -618,7 +628,11 @@ fn render_finding(
     h.push_str("<p class=\"legend\"><span class=\"ps c0 verbatim\">verbatim</span> <span class=\"ps c0 reworded\">reworded</span> Each passage pair has its own colour; click a passage to bring its match into view.</p>\n");
     h.push_str("<div class=\"sides\">\n");
     for side in ['a', 'b'] {
-        let (id, path) = if side == 'a' { (&f.a, doc_path(report, &f.a)) } else { (&f.b, doc_path(report, &f.b)) };
+        let (id, path) = if side == 'a' {
+            (&f.a, doc_path(report, &f.a))
+        } else {
+            (&f.b, doc_path(report, &f.b))
+        };
         let sides: Vec<Side> = f
             .passages
             .iter()
@@ -742,13 +756,20 @@ fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
 }
 
 fn render_gap(h: &mut String, bytes: usize) {
-    let _ = write!(h, "<span class=\"gap\">[… {bytes} bytes not shown …]</span>");
+    let _ = write!(
+        h,
+        "<span class=\"gap\">[… {bytes} bytes not shown …]</span>"
+    );
 }
 
 /// What the script needs to draw the detail views past the first
 /// `written`: those findings (passage texts dropped: the document pieces
 /// hold them) and each of their documents once.
-fn lazy_data(report: &Report, views: &BTreeMap<&str, DocView>, written: usize) -> serde_json::Value {
+fn lazy_data(
+    report: &Report,
+    views: &BTreeMap<&str, DocView>,
+    written: usize,
+) -> serde_json::Value {
     use serde_json::json;
     let rest = &report.pairs[written.min(report.pairs.len())..];
     let mut docs = serde_json::Map::new();
@@ -759,11 +780,8 @@ fn lazy_data(report: &Report, views: &BTreeMap<&str, DocView>, written: usize) -
                 continue;
             }
             if let Some(v) = views.get(id.as_str()) {
-                let segs: Vec<serde_json::Value> = v
-                    .segments
-                    .iter()
-                    .map(|(s, t)| json!([s, t]))
-                    .collect();
+                let segs: Vec<serde_json::Value> =
+                    v.segments.iter().map(|(s, t)| json!([s, t])).collect();
                 docs.insert(
                     id.clone(),
                     json!({"path": doc_path(report, id), "len": v.len, "segs": segs, "note": v.note}),
@@ -774,7 +792,14 @@ fn lazy_data(report: &Report, views: &BTreeMap<&str, DocView>, written: usize) -
             .passages
             .iter()
             .map(|p| {
-                json!([p.a[0], p.a[1], p.b[0], p.b[1], kind_class(p.kind), super::round4(p.similarity)])
+                json!([
+                    p.a[0],
+                    p.a[1],
+                    p.b[0],
+                    p.b[1],
+                    kind_class(p.kind),
+                    super::round4(p.similarity)
+                ])
             })
             .collect();
         let evidence: Vec<serde_json::Value> = f
@@ -843,8 +868,18 @@ mod tests {
             passages_only: false,
         };
         let sides = [
-            Side { start: 2, end: 6, pair: 0, kind: MatchKind::Verbatim },
-            Side { start: 4, end: 9, pair: 1, kind: MatchKind::Reworded },
+            Side {
+                start: 2,
+                end: 6,
+                pair: 0,
+                kind: MatchKind::Verbatim,
+            },
+            Side {
+                start: 4,
+                end: 9,
+                pair: 1,
+                kind: MatchKind::Reworded,
+            },
         ];
         let mut h = String::new();
         render_doc(&mut h, &view, &sides);

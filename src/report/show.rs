@@ -81,17 +81,21 @@ pub fn write_pair(
 ) -> std::io::Result<()> {
     let f = &report.pairs[index];
     let width = opts.width.max(40);
-    writeln!(
-        out,
-        "#{} {}  score {:.2}  {} <-> {}",
+    let verdict = f.verdict.as_str();
+    let head = format!(
+        "#{} {verdict}  score {:.2}  {} <-> {}",
         index + 1,
-        paint(f.verdict.as_str(), "1", opts.color),
         f.score,
         f.a,
         f.b
-    )?;
+    );
+    let head = fit(&head, width);
     writeln!(
         out,
+        "{}",
+        head.replacen(verdict, &paint(verdict, "1", opts.color), 1)
+    )?;
+    let metrics = format!(
         "jaccard {:.2}  containment {:.2}/{:.2}  coverage {:.0}%/{:.0}%  {} passage{}",
         f.jaccard,
         f.containment_a_in_b,
@@ -100,15 +104,20 @@ pub fn write_pair(
         f.coverage_b * 100.0,
         f.passages.len(),
         if f.passages.len() == 1 { "" } else { "s" }
-    )?;
+    );
+    writeln!(out, "{}", fit(&metrics, width))?;
     match &f.source {
         Some(src) => {
             let derived = if src == &f.a { &f.b } else { &f.a };
+            let line = format!(
+                "source: {src} (confidence {:.2}); {derived} is derived from it",
+                f.confidence
+            );
+            let line = fit(&line, width);
             writeln!(
                 out,
-                "source: {} (confidence {:.2}); {derived} is derived from it",
-                paint(src, "1", opts.color),
-                f.confidence
+                "{}",
+                line.replacen(src.as_str(), &paint(src, "1", opts.color), 1)
             )?;
         }
         None => writeln!(out, "source: undetermined")?,
@@ -124,8 +133,16 @@ pub fn write_pair(
         }
     }
     let bar_width = width.saturating_sub(6).min(80);
-    writeln!(out, "A {}", location_bar(f, true, report, bar_width, opts.color))?;
-    writeln!(out, "B {}", location_bar(f, false, report, bar_width, opts.color))?;
+    writeln!(
+        out,
+        "A {}",
+        location_bar(f, true, report, bar_width, opts.color)
+    )?;
+    writeln!(
+        out,
+        "B {}",
+        location_bar(f, false, report, bar_width, opts.color)
+    )?;
     let col = (width - 3) / 2;
     for (k, p) in f.passages.iter().enumerate() {
         let code = pair_code(k, p.kind);
@@ -140,6 +157,7 @@ pub fn write_pair(
             p.similarity
         );
         let rule = width.saturating_sub(title.chars().count() + 2);
+        let title = trim(&title, width - 2);
         writeln!(out)?;
         writeln!(
             out,
@@ -203,6 +221,14 @@ fn location_bar(f: &Finding, side_a: bool, report: &Report, width: usize, color:
         }
     }
     s
+}
+
+/// `line` as is when it fits, else word-wrapped with an indent.
+fn fit(line: &str, width: usize) -> String {
+    if line.chars().count() <= width {
+        return line.to_string();
+    }
+    wrap(line, width - 2, usize::MAX).join("\n  ")
 }
 
 fn trim(s: &str, width: usize) -> String {
