@@ -133,7 +133,7 @@ fn assert_no_script_errors(page: &Page) {
 }
 
 /// The inner HTML of `<section id="finding-N" ...>` in a DOM dump.
-fn section<'a>(dom: &'a str, n: usize) -> &'a str {
+fn section(dom: &str, n: usize) -> &str {
     let start = dom
         .find(&format!("id=\"finding-{n}\""))
         .unwrap_or_else(|| panic!("no finding-{n} in the page"));
@@ -357,7 +357,7 @@ fn hostile_document_text_is_escaped() {
 
     // The same documents through the embedded data (the script's path).
     use dedup::report::html::{write_html, DocTexts, HtmlOptions};
-    let loaded = dedup::input::load(&[docs.clone()], &Default::default());
+    let loaded = dedup::input::load(std::slice::from_ref(&docs), &Default::default());
     let report = dedup::pipeline::scan(
         &loaded.documents,
         vec![],
@@ -496,4 +496,102 @@ fn report_command_rejects_what_is_not_a_report() {
     let (_, stderr, code) = dedup(&["report", "no/such/report.json"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no/such/report.json"), "{stderr}");
+}
+
+/// Appends `probe` as a last script: it runs right after the page's own
+/// init and writes what it saw to `<body data-probe>`.
+fn with_probe(file: &Path, probe: &str, out: &Path) {
+    let html = std::fs::read_to_string(file).unwrap();
+    let at = html.rfind("</body>").unwrap();
+    let page = format!(
+        "{}<script>(function(){{var r={{}};{probe};document.body.setAttribute('data-probe',JSON.stringify(r));}})();</script>{}",
+        &html[..at],
+        &html[at..]
+    );
+    std::fs::write(out, page).unwrap();
+}
+
+fn probe_result(dom: &str) -> serde_json::Value {
+    let start = dom.find("data-probe=\"").expect("probe ran") + "data-probe=\"".len();
+    let raw = &dom[start..start + dom[start..].find('"').unwrap()];
+    serde_json::from_str(&raw.replace("&quot;", "\"").replace("&amp;", "&")).unwrap()
+}
+
+#[test]
+fn keyboard_and_click_navigation_work_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scan_html("samples", tmp.path());
+    let Some(browser) = chromium() else {
+        println!("SKIPPED: no chromium binary on PATH (apt-get install chromium)");
+        return;
+    };
+    let probed = tmp.path().join("probed.html");
+    with_probe(
+        &file,
+        r#"
+        function key(k){document.dispatchEvent(new KeyboardEvent('keydown',{key:k,bubbles:true}));}
+        function active(){var m=document.querySelectorAll('.finding.current mark.active');
+          var sides={};for(var i=0;i<m.length;i++){sides[m[i].closest('.doc').getAttribute('data-side')]=m[i].getAttribute('data-p');}
+          return sides;}
+        key('j');key('j');r.afterJJ=active();
+        key('k');key('k');key('k');r.afterKKK=active();
+        var b=document.querySelector('.finding.current .doc[data-side=b]');
+        b.scrollTop=0;
+        document.querySelector('.finding.current .doc[data-side=a] mark[data-p="3"]').click();
+        r.clicked=active();r.scrollB=b.scrollTop;
+        var m=b.querySelector('mark[data-p="3"]');
+        r.visibleB=m.offsetTop>=b.scrollTop&&m.offsetTop<b.scrollTop+b.clientHeight;
+        "#,
+        &probed,
+    );
+    let page = dump(&browser, &probed, "#finding-1");
+    let r = probe_result(&page.dom);
+    assert_eq!(r["afterJJ"], serde_json::json!({"a": "1", "b": "1"}));
+    // From passage 1, three steps back: 0, then around to the last (3), then 2.
+    assert_eq!(r["afterKKK"], serde_json::json!({"a": "2", "b": "2"}));
+    assert_eq!(r["clicked"], serde_json::json!({"a": "3", "b": "3"}));
+    assert!(r["scrollB"].as_f64().unwrap() > 0.0, "{r}");
+    assert_eq!(r["visibleB"], true, "{r}");
+}
+
+#[test]
+fn findings_table_sorts_and_filters_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    // Three near-copies of one text: three findings.
+    for (name, tweak) in [
+        ("c.txt", "Monday"),
+        ("a.txt", "Tuesday"),
+        ("b.txt", "Friday"),
+    ] {
+        std::fs::write(docs.join(name), HOSTILE.replace("Monday", tweak)).unwrap();
+    }
+    let file = scan_html(docs.to_str().unwrap(), tmp.path());
+    let Some(browser) = chromium() else {
+        println!("SKIPPED: no chromium binary on PATH (apt-get install chromium)");
+        return;
+    };
+    let probed = tmp.path().join("probed.html");
+    with_probe(
+        &file,
+        r#"
+        function col(k){return Array.prototype.map.call(document.querySelectorAll('#findings tbody tr'),
+          function(tr){return tr.cells[k].textContent;});}
+        r.before=col(0);
+        var th=document.querySelectorAll('#findings th');
+        th[0].click();r.asc=col(0);
+        th[0].click();r.desc=col(0);
+        var f=document.getElementById('filter');f.value='c.txt';f.dispatchEvent(new Event('input'));
+        r.visible=Array.prototype.filter.call(document.querySelectorAll('#findings tbody tr'),function(tr){return !tr.hidden;}).length;
+        r.shown=document.getElementById('shown').textContent;
+        "#,
+        &probed,
+    );
+    let page = dump(&browser, &probed, "");
+    let r = probe_result(&page.dom);
+    assert_eq!(r["asc"], serde_json::json!(["1", "2", "3"]));
+    assert_eq!(r["desc"], serde_json::json!(["3", "2", "1"]));
+    assert_eq!(r["visible"], 2, "{r}");
+    assert_eq!(r["shown"], "2 of 3 shown");
 }
