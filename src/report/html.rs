@@ -467,7 +467,7 @@ fn render_overview(h: &mut String, report: &Report) {
             }
             h.push_str("</td></tr>\n");
         }
-        h.push_str("</tbody></table></div>\n");
+        h.push_str("</tbody></table></div>\n<p><button id=\"more\" type=\"button\" hidden>Show more findings</button></p>\n");
     }
 
     h.push_str("<h2>Clusters</h2>\n");

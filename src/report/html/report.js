@@ -50,19 +50,29 @@
     keyed.forEach(function (k) { frag.appendChild(k[2]); });
     table.tBodies[0].appendChild(frag);
     rows = keyed.map(function (k) { return k[2]; });
+    applyFilter();
   }
+  // Rows on screen at most (more on request): laying out 10,000 rows
+  // would take seconds. The stylesheet applies the same cut before this
+  // script runs.
+  var PAGE = 300, limit = PAGE;
+  var more = document.getElementById("more");
   function applyFilter() {
     var q = document.getElementById("filter").value.trim().toLowerCase();
     var v = document.getElementById("verdict-filter").value;
     var src = document.getElementById("source-filter").checked;
-    var shown = 0;
+    var matching = 0;
     rows.forEach(function (r) {
       var ok = (!v || r.getAttribute("data-v") === v) && (!src || r.hasAttribute("data-src")) &&
         (!q || (r.cells[1].textContent + "\n" + r.cells[2].textContent).toLowerCase().indexOf(q) >= 0);
-      r.hidden = !ok;
-      if (ok) shown++;
+      r.hidden = !ok || matching >= limit;
+      if (ok) matching++;
     });
-    document.getElementById("shown").textContent = shown + " of " + rows.length + " shown";
+    var shown = Math.min(matching, limit);
+    document.getElementById("shown").textContent = matching > limit
+      ? shown + " of " + matching + " matching shown (" + rows.length + " in all)"
+      : shown + " of " + rows.length + " shown";
+    more.hidden = matching <= limit;
   }
   if (table) {
     var controls = document.querySelector(".controls");
@@ -75,9 +85,11 @@
       })(c, ths[c]);
     }
     ["filter", "verdict-filter", "source-filter"].forEach(function (id) {
-      document.getElementById(id).addEventListener("input", applyFilter);
+      document.getElementById(id).addEventListener("input", function () { limit = PAGE; applyFilter(); });
     });
+    more.addEventListener("click", function () { limit += 10 * PAGE; applyFilter(); });
     applyFilter();
+    table.classList.add("paged");
   }
 
   // ---- detail views drawn from data ----
