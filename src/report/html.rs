@@ -207,7 +207,7 @@ fn excerpts<'a>(
     windows.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in windows {
-        let (s, e) = (floor_char(text, s), ceil_char(text, e));
+        let (s, e) = (word_start(text, s), word_end(text, e));
         match merged.last_mut() {
             // Small gaps are not worth a "not shown" marker.
             Some(last) if s <= last.1 + 64 => last.1 = last.1.max(e),
@@ -240,6 +240,34 @@ fn passage_segments<'a>(ranges: &[(usize, usize, &'a str)]) -> Vec<(usize, Cow<'
         }
     }
     out
+}
+
+/// `i` moved back to the start of its word (at most 40 bytes), or to the
+/// start of the text when that is near.
+fn word_start(text: &str, i: usize) -> usize {
+    if i <= 64 {
+        return 0;
+    }
+    let i = floor_char(text, i);
+    let from = floor_char(text, i.saturating_sub(40));
+    match text[from..i].rfind(char::is_whitespace) {
+        Some(k) => from + k + text[from + k..].chars().next().map_or(1, char::len_utf8),
+        None => i,
+    }
+}
+
+/// `i` moved on to the end of its word (at most 40 bytes), or to the end of
+/// the text when that is near.
+fn word_end(text: &str, i: usize) -> usize {
+    if i + 64 >= text.len() {
+        return text.len();
+    }
+    let i = ceil_char(text, i);
+    let to = ceil_char(text, i + 40);
+    match text[i..to].find(char::is_whitespace) {
+        Some(k) => i + k,
+        None => i,
+    }
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {

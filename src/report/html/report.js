@@ -237,6 +237,11 @@
       current.classList.add("current");
       root.classList.add("detail");
       window.scrollTo(0, 0);
+      // Each side starts at its first passage.
+      ["a", "b"].forEach(function (side) {
+        var first = current.querySelector('.doc[data-side="' + side + '"] mark[data-p]');
+        if (first) scrollInto(first);
+      });
     } else {
       root.classList.remove("detail");
       if (location.hash === "#overview") window.scrollTo(0, 0);
