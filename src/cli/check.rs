@@ -1,8 +1,8 @@
 //! `dedup check`: new documents against an index or a directory, for CI.
 
 use super::{
-    configure_threads, print_input_errors, write_report, DetectArgs, InputArgs, OutputFormat,
-    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
+    configure_threads, print_input_errors, write_report, write_report_with_texts, DetectArgs,
+    InputArgs, OutputFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
 };
 use crate::check::{check_documents, check_index, fails, CheckRun};
 use crate::index::Index;
@@ -27,6 +27,8 @@ pub enum CheckFormat {
     Github,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// Self-contained HTML page (for a CI artifact).
+    Html,
 }
 
 /// The least severe verdict that fails the check.
@@ -169,6 +171,13 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
         CheckFormat::Text => write_report(&report, OutputFormat::Text, args.output.as_ref())?,
         CheckFormat::Json => write_report(&report, OutputFormat::Json, args.output.as_ref())?,
         CheckFormat::Jsonl => write_report(&report, OutputFormat::Jsonl, args.output.as_ref())?,
+        CheckFormat::Html => {
+            let texts: crate::report::html::DocTexts = documents
+                .iter()
+                .map(|d| (d.id.as_str(), d.text.as_str()))
+                .collect();
+            write_report_with_texts(&report, OutputFormat::Html, args.output.as_ref(), &texts)?
+        }
         CheckFormat::Github | CheckFormat::Sarif => {
             let sources: Sources = documents
                 .iter()

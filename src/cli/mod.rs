@@ -10,10 +10,13 @@ pub mod index_cmd;
 use crate::input::{self, InputOptions};
 use crate::params::Params;
 use crate::pipeline::{scan_with_progress, Scope};
-use crate::report::{json, text, Report};
+use crate::report::{html, json, text, Report};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+
+mod report;
+mod show;
 
 /// Exit code: ran, no finding.
 pub const EXIT_CLEAN: i32 = 0;
@@ -41,6 +44,11 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Build and maintain the persistent index `check --index` reads.
     Index(index_cmd::IndexArgs),
+    /// Render a saved JSON report (HTML by default), re-reading the
+    /// documents for their full text.
+    Report(report::ReportArgs),
+    /// List a saved report's findings, or show one side by side.
+    Show(show::ShowArgs),
 }
 
 /// Output formats of `scan`.
@@ -52,6 +60,8 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per finding, one per line.
     Jsonl,
+    /// A self-contained HTML page (inline CSS and script, works offline).
+    Html,
 }
 
 /// Options shared by every command that reads documents.
@@ -158,6 +168,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Scan(args) => run_scan(&args),
         Command::Check(args) => check::run_check(&args),
         Command::Index(args) => index_cmd::run_index(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Show(args) => show::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -209,7 +221,12 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    write_report(&report, args.format, args.output.as_ref())?;
+    let texts: html::DocTexts = loaded
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    write_report_with_texts(&report, args.format, args.output.as_ref(), &texts)?;
     Ok(if report.pairs.is_empty() {
         EXIT_CLEAN
     } else {
@@ -248,6 +265,17 @@ pub fn write_report(
     format: OutputFormat,
     output: Option<&PathBuf>,
 ) -> anyhow::Result<()> {
+    write_report_with_texts(report, format, output, &html::DocTexts::new())
+}
+
+/// [`write_report`] with the documents' texts, which the HTML page shows
+/// around the passages (other formats ignore them).
+pub fn write_report_with_texts(
+    report: &Report,
+    format: OutputFormat,
+    output: Option<&PathBuf>,
+    texts: &html::DocTexts,
+) -> anyhow::Result<()> {
     let mut sink: Box<dyn Write> = match output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
@@ -266,6 +294,9 @@ pub fn write_report(
         ),
         OutputFormat::Json => json::write_json(report, &mut sink),
         OutputFormat::Jsonl => json::write_jsonl(report, &mut sink),
+        OutputFormat::Html => {
+            html::write_html(report, texts, &html::HtmlOptions::default(), &mut sink)
+        }
     };
     match result.and_then(|_| sink.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -274,7 +305,7 @@ pub fn write_report(
 }
 
 /// Width for text output: `COLUMNS`, else 100.
-fn terminal_width() -> usize {
+pub fn terminal_width() -> usize {
     let from_env = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok());

@@ -5,9 +5,11 @@
 
 pub mod baseline;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod locate;
 pub mod sarif;
+pub mod show;
 pub mod text;
 
 use crate::input::{DocMeta, Encoding, Format, InputError};
