@@ -661,16 +661,7 @@ fn delete_entry(
     path: &Path,
 ) -> Result<()> {
     let err = sql(path);
-    let f = extractor.features(&Document {
-        id: String::new(),
-        path: String::new(),
-        text: text.to_string(),
-        bytes: text.len(),
-        encoding: Encoding::Utf8,
-        format: Format::Text,
-        meta: DocMeta::default(),
-        warnings: Vec::new(),
-    });
+    let f = extractor.features(&Document::from_text("", text));
     if has_bands(&f, lsh) {
         let mut stmt = tx
             .prepare_cached("DELETE FROM bands WHERE key = ?1 AND doc = ?2")

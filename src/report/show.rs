@@ -95,16 +95,7 @@ pub fn write_pair(
         "{}",
         head.replacen(verdict, &paint(verdict, "1", opts.color), 1)
     )?;
-    let metrics = format!(
-        "jaccard {:.2}  containment {:.2}/{:.2}  coverage {:.0}%/{:.0}%  {} passage{}",
-        f.jaccard,
-        f.containment_a_in_b,
-        f.containment_b_in_a,
-        f.coverage_a * 100.0,
-        f.coverage_b * 100.0,
-        f.passages.len(),
-        if f.passages.len() == 1 { "" } else { "s" }
-    );
+    let metrics = super::text::metrics_line(f);
     writeln!(out, "{}", fit(&metrics, width))?;
     match &f.source {
         Some(src) => {

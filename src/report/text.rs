@@ -83,17 +83,7 @@ pub fn write_finding(
         f.a,
         f.b
     )?;
-    writeln!(
-        out,
-        "   jaccard {:.2}  containment {:.2}/{:.2}  coverage {:.0}%/{:.0}%  {} passage{}",
-        f.jaccard,
-        f.containment_a_in_b,
-        f.containment_b_in_a,
-        f.coverage_a * 100.0,
-        f.coverage_b * 100.0,
-        f.passages.len(),
-        if f.passages.len() == 1 { "" } else { "s" }
-    )?;
+    writeln!(out, "   {}", metrics_line(f))?;
     match &f.source {
         Some(src) => {
             let derived = if src == &f.a { &f.b } else { &f.a };
@@ -174,6 +164,21 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The numbers of a finding on one line: Jaccard, containment both ways,
+/// coverage both ways, passage count.
+pub fn metrics_line(f: &Finding) -> String {
+    format!(
+        "jaccard {:.2}  containment {:.2}/{:.2}  coverage {:.0}%/{:.0}%  {} passage{}",
+        f.jaccard,
+        f.containment_a_in_b,
+        f.containment_b_in_a,
+        f.coverage_a * 100.0,
+        f.coverage_b * 100.0,
+        f.passages.len(),
+        if f.passages.len() == 1 { "" } else { "s" }
+    )
 }
 
 #[cfg(test)]
