@@ -117,95 +117,237 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     // verification rejects, never a missed one.
     let doc_bits = usize::BITS - features.len().max(2).leading_zeros();
     let doc_mask = (1u64 << doc_bits) - 1;
-    let mut entries: Vec<u64> = features
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, f)| f.bigrams.iter().map(move |&k| (k & !doc_mask) | i as u64))
+    let sources: Vec<&[u64]> = features.iter().map(|f| f.bigrams.as_slice()).collect();
+    let entries = par_sorted_keys(&sources, |i, k| (k & !doc_mask) | i as u64);
+    let buckets = rare_buckets(&entries, doc_mask, params.max_bigram_bucket);
+    drop(entries);
+    let later = later_members_by_document(features.len(), &buckets);
+    // Per document `a`, count the buckets it shares with each later document
+    // `b` in a dense counter (reset through the list of entries touched).
+    // Each occurrence of `a` in a bucket meets each occurrence of `b` after
+    // it, as each pair of bucket entries did when pairs were listed.
+    let need = params.min_shared_bigrams.max(1) as u32;
+    let n = features.len();
+    let members = &buckets.members;
+    let mut out: Vec<CandidatePair> = (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .map_init(
+            || (vec![0u32; n], Vec::new()),
+            |(count, touched), a| {
+                let mut found = Vec::new();
+                for &(from, to) in &later.tails[later.starts[a]..later.starts[a + 1]] {
+                    for &b in &members[from as usize..to as usize] {
+                        if b as usize == a {
+                            continue;
+                        }
+                        let c = &mut count[b as usize];
+                        if *c == 0 {
+                            touched.push(b);
+                        }
+                        *c += 1;
+                        if *c == need {
+                            found.push(b);
+                        }
+                    }
+                }
+                for &b in touched.iter() {
+                    count[b as usize] = 0;
+                }
+                touched.clear();
+                found.sort_unstable();
+                found
+                    .into_iter()
+                    .map(move |b| CandidatePair::new(a as u32, b))
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten_iter()
         .collect();
-    par_sort_u64(&mut entries);
-    let runs: Vec<&[u64]> = entries
-        .chunk_by(|x, y| x & !doc_mask == y & !doc_mask)
-        .filter(|r| r.len() >= 2 && r.len() <= params.max_bigram_bucket)
-        .collect();
-    let mut pairs: Vec<u64> = runs
-        .par_iter()
-        .flat_map_iter(|run| {
-            run.iter().enumerate().flat_map(move |(i, &x)| {
-                run[i + 1..]
-                    .iter()
-                    .map(move |&y| ((x & doc_mask) << 32) | (y & doc_mask))
-            })
-        })
-        .collect();
-    par_sort_u64(&mut pairs);
-    let mut out = Vec::new();
-    for run in pairs.chunk_by(|x, y| x == y) {
-        let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-        if run.len() >= params.min_shared_bigrams && a != b {
-            out.push(CandidatePair::new(a, b));
-        }
-    }
+    // Documents in order, each one's partners sorted: already in order (the
+    // sort only checks, linear on sorted input).
     out.sort_unstable();
     out
 }
 
-/// Sorts plain integers: a parallel counting pass scatters them into 4096
-/// buckets by their top bits, then the buckets, each small enough for the
-/// cache, are sorted in parallel. Several times faster than a comparison
-/// sort of the whole array for the millions of keys the rewrite tier makes.
-fn par_sort_u64(v: &mut Vec<u64>) {
+/// The rare buckets of sorted packed keys: runs of one bigram key holding
+/// 2 to `max_bucket` entries, each as its documents (ascending; a document
+/// repeats when two of its bigrams share the packed key).
+struct Buckets {
+    /// Documents of all buckets, bucket after bucket.
+    members: Vec<u32>,
+    /// Each bucket's range in `members`.
+    spans: Vec<(u32, u32)>,
+}
+
+/// Finds the rare buckets of sorted `entries` in parallel: each chunk of
+/// the entries starts at a run boundary.
+fn rare_buckets(entries: &[u64], doc_mask: u64, max_bucket: usize) -> Buckets {
+    let key = |i: usize| entries[i] & !doc_mask;
+    let step = entries
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
+    let mut cuts = vec![0];
+    let mut at = step;
+    while at < entries.len() {
+        while at < entries.len() && key(at) == key(at - 1) {
+            at += 1;
+        }
+        cuts.push(at);
+        at += step;
+    }
+    cuts.push(entries.len());
+    cuts.dedup();
+    let parts: Vec<Buckets> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let mut part = Buckets {
+                members: Vec::new(),
+                spans: Vec::new(),
+            };
+            for run in entries[w[0]..w[1]].chunk_by(|x, y| x & !doc_mask == y & !doc_mask) {
+                if run.len() >= 2 && run.len() <= max_bucket {
+                    let from = part.members.len() as u32;
+                    part.members
+                        .extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                    part.spans.push((from, part.members.len() as u32));
+                }
+            }
+            part
+        })
+        .collect();
+    let mut all = Buckets {
+        members: Vec::with_capacity(parts.iter().map(|p| p.members.len()).sum()),
+        spans: Vec::with_capacity(parts.iter().map(|p| p.spans.len()).sum()),
+    };
+    for p in parts {
+        let offset = all.members.len() as u32;
+        all.members.extend_from_slice(&p.members);
+        all.spans
+            .extend(p.spans.iter().map(|&(f, t)| (f + offset, t + offset)));
+    }
+    all
+}
+
+/// For each document, the bucket tails after each of its occurrences:
+/// `tails[starts[d]..starts[d + 1]]`, ranges into the members.
+struct LaterMembers {
+    starts: Vec<usize>,
+    tails: Vec<(u32, u32)>,
+}
+
+/// Groups the bucket tails by the document they follow (a counting sort:
+/// document ids are dense). A bucket's last member has no tail.
+fn later_members_by_document(documents: usize, buckets: &Buckets) -> LaterMembers {
+    let members = &buckets.members;
+    let mut starts = vec![0usize; documents + 1];
+    for &(from, to) in &buckets.spans {
+        for &d in &members[from as usize..to as usize - 1] {
+            starts[d as usize + 1] += 1;
+        }
+    }
+    for d in 0..documents {
+        starts[d + 1] += starts[d];
+    }
+    let mut next = starts.clone();
+    let mut tails = vec![(0u32, 0u32); starts[documents]];
+    for &(from, to) in &buckets.spans {
+        for p in from..to - 1 {
+            let d = members[p as usize] as usize;
+            tails[next[d]] = (p + 1, to);
+            next[d] += 1;
+        }
+    }
+    LaterMembers { starts, tails }
+}
+
+/// The keys `key(i, x)` of every `x` of every `sources[i]`, sorted. A
+/// parallel counting pass scatters them straight from the sources into
+/// 4096 buckets by their top bits; each bucket, small enough for the cache,
+/// is then scattered again by the next 8 bits and the tiny groups sorted.
+/// Several times faster than a comparison sort of the whole array for the
+/// millions of keys the rewrite tier makes, and the keys are written once.
+fn par_sorted_keys(sources: &[&[u64]], key: impl Fn(usize, u64) -> u64 + Sync) -> Vec<u64> {
     const BITS: u32 = 12;
     const BUCKETS: usize = 1 << BITS;
-    if v.len() < 1 << 16 {
+    const SUB_BITS: u32 = 8;
+    let key = &key;
+    let total: usize = sources.iter().map(|s| s.len()).sum();
+    if total < 1 << 16 {
+        let mut v: Vec<u64> = sources
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.iter().map(move |&x| key(i, x)))
+            .collect();
         v.sort_unstable();
-        return;
+        return v;
     }
-    let (min, max) = v
+    // Groups of consecutive sources with about equal numbers of keys.
+    let per_group = total.div_ceil(rayon::current_num_threads() * 4);
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut first, mut held) = (0, 0);
+    for (i, s) in sources.iter().enumerate() {
+        held += s.len();
+        if held >= per_group {
+            groups.push(first..i + 1);
+            (first, held) = (i + 1, 0);
+        }
+    }
+    if first < sources.len() {
+        groups.push(first..sources.len());
+    }
+    let (min, max) = groups
         .par_iter()
-        .fold(|| (u64::MAX, 0), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+        .map(|g| {
+            let (mut lo, mut hi) = (u64::MAX, 0);
+            for_each_key(sources, g, key, |x| (lo, hi) = (lo.min(x), hi.max(x)));
+            (lo, hi)
+        })
         .reduce(|| (u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.max(b.1)));
     // Bucket by the top bits of the span actually used.
-    let shift = (64 - (max - min).leading_zeros()).saturating_sub(BITS);
+    let span_bits = 64 - (max - min).leading_zeros();
+    let shift = span_bits.saturating_sub(BITS);
     let bucket = |x: u64| ((x - min) >> shift) as usize;
-    let chunk = v.len().div_ceil(rayon::current_num_threads() * 4);
-    let histograms: Vec<Vec<usize>> = v
-        .par_chunks(chunk)
-        .map(|c| {
+    let histograms: Vec<Vec<usize>> = groups
+        .par_iter()
+        .map(|g| {
             let mut h = vec![0usize; BUCKETS];
-            for &x in c {
-                h[bucket(x)] += 1;
-            }
+            for_each_key(sources, g, key, |x| h[bucket(x)] += 1);
             h
         })
         .collect();
-    // Where each chunk starts writing in each bucket: buckets in order, and
-    // within a bucket the chunks in order.
+    // Where each group starts writing in each bucket: buckets in order, and
+    // within a bucket the groups in order.
     let mut starts = vec![vec![0usize; BUCKETS]; histograms.len()];
     let mut bounds = Vec::with_capacity(BUCKETS + 1);
     let mut at = 0;
     for b in 0..BUCKETS {
         bounds.push(at);
-        for (c, h) in histograms.iter().enumerate() {
-            starts[c][b] = at;
+        for (g, h) in histograms.iter().enumerate() {
+            starts[g][b] = at;
             at += h[b];
         }
     }
     bounds.push(at);
-    let mut out: Vec<u64> = vec![0; v.len()];
+    let mut out: Vec<u64> = Vec::with_capacity(total);
     let dest = SharedSlice(out.as_mut_ptr());
-    v.par_chunks(chunk)
+    groups
+        .par_iter()
         .zip(starts.par_iter_mut())
-        .for_each(|(c, next)| {
+        .for_each(|(g, next)| {
             let dest = &dest;
-            for &x in c {
+            for_each_key(sources, g, key, |x| {
                 let b = bucket(x);
-                // SAFETY: every chunk owns the disjoint index ranges
-                // `starts[c][b]..starts[c][b] + histograms[c][b]` of `out`,
-                // which has exactly `v.len()` elements.
+                // SAFETY: every group owns the disjoint index ranges
+                // `starts[g][b]..starts[g][b] + histograms[g][b]` of `out`,
+                // whose capacity is `total`, the sum of all histograms.
                 unsafe { dest.0.add(next[b]).write(x) };
                 next[b] += 1;
-            }
+            });
         });
+    // SAFETY: the scatter above wrote every index below `total` once.
+    unsafe { out.set_len(total) };
     let mut slices = Vec::with_capacity(BUCKETS);
     let mut rest: &mut [u64] = &mut out;
     for b in 0..BUCKETS {
@@ -213,14 +355,62 @@ fn par_sort_u64(v: &mut Vec<u64>) {
         slices.push(head);
         rest = tail;
     }
-    slices.par_iter_mut().for_each(|s| s.sort_unstable());
-    *v = out;
+    // Within a bucket the keys agree on the bits above `shift`: the next
+    // `SUB_BITS` below it split the bucket again.
+    let sub_shift = shift.saturating_sub(SUB_BITS);
+    let sub_mask = (1u64 << (shift - sub_shift)) - 1;
+    slices
+        .par_iter_mut()
+        .for_each_init(Vec::new, |scratch: &mut Vec<u64>, s| {
+            if s.len() < 64 || shift == 0 {
+                s.sort_unstable();
+                return;
+            }
+            let sub = |x: u64| (((x - min) >> sub_shift) & sub_mask) as usize;
+            let mut next = [0usize; 1 << SUB_BITS];
+            for &x in s.iter() {
+                next[sub(x)] += 1;
+            }
+            let mut at = 0;
+            for n in next.iter_mut() {
+                (*n, at) = (at, at + *n);
+            }
+            scratch.clear();
+            scratch.resize(s.len(), 0);
+            for &x in s.iter() {
+                let b = sub(x);
+                scratch[next[b]] = x;
+                next[b] += 1;
+            }
+            let mut from = 0;
+            for &to in &next[..=sub_mask as usize] {
+                scratch[from..to].sort_unstable();
+                from = to;
+            }
+            s.copy_from_slice(scratch);
+        });
+    out
+}
+
+/// Calls `f` on the key of each element of the sources in `group`.
+#[inline]
+fn for_each_key(
+    sources: &[&[u64]],
+    group: &std::ops::Range<usize>,
+    key: &impl Fn(usize, u64) -> u64,
+    mut f: impl FnMut(u64),
+) {
+    for i in group.clone() {
+        for &x in sources[i] {
+            f(key(i, x));
+        }
+    }
 }
 
 /// A raw pointer that threads may share because each writes only its own
 /// disjoint indices.
 struct SharedSlice(*mut u64);
-// SAFETY: used only for disjoint writes, see `par_sort_u64`.
+// SAFETY: used only for disjoint writes, see `par_sorted_keys`.
 unsafe impl Sync for SharedSlice {}
 
 /// The evaluation of one candidate pair, before it is decided.
@@ -717,11 +907,31 @@ mod tests {
             (0..150_000).map(|_| 1_000 + next() % 300).collect(),
         ];
         cases[1].extend([0, u64::MAX, u64::MAX, 0]);
-        for mut v in cases {
-            let mut expected = v.clone();
+        for v in cases {
+            // Sources of uneven lengths (some empty); the key mixes in the
+            // source index as the rewrite tier packs in the document.
+            let mut sources: Vec<&[u64]> = Vec::new();
+            let mut rest = v.as_slice();
+            let mut len = 0;
+            while !rest.is_empty() {
+                let (head, tail) = rest.split_at(len.min(rest.len()));
+                sources.push(head);
+                rest = tail;
+                len = (len * 7 + 13) % 2_000;
+            }
+            let key = |i: usize, x: u64| (x & !0xffff) | i as u64;
+            let mut expected: Vec<u64> = sources
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| s.iter().map(move |&x| key(i, x)))
+                .collect();
             expected.sort_unstable();
-            par_sort_u64(&mut v);
-            assert_eq!(v, expected);
+            let sorted = par_sorted_keys(&sources, key);
+            assert_eq!(sorted, expected);
+            let plain = par_sorted_keys(&[&v[..]], |_, x| x);
+            let mut all = v.clone();
+            all.sort_unstable();
+            assert_eq!(plain, all);
         }
     }
 }
