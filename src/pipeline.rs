@@ -116,11 +116,8 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     // bits can only merge two rare bigrams' buckets: extra candidates that
     // verification rejects, never a missed one.
     let doc_bits = usize::BITS - features.len().max(2).leading_zeros();
-    let doc_mask = (1u64 << doc_bits) - 1;
     let sources: Vec<&[u64]> = features.iter().map(|f| f.bigrams.as_slice()).collect();
-    let entries = par_sorted_keys(&sources, |i, k| (k & !doc_mask) | i as u64);
-    let buckets = rare_buckets(&entries, doc_mask, params.max_bigram_bucket);
-    drop(entries);
+    let buckets = rare_buckets(&sources, doc_bits, params.max_bigram_bucket);
     let later = later_members_by_document(features.len(), &buckets);
     // Per document `a`, count the buckets it shares with each later document
     // `b` in a dense counter (reset through the list of entries touched).
@@ -180,56 +177,6 @@ struct Buckets {
     spans: Vec<(u32, u32)>,
 }
 
-/// Finds the rare buckets of sorted `entries` in parallel: each chunk of
-/// the entries starts at a run boundary.
-fn rare_buckets(entries: &[u64], doc_mask: u64, max_bucket: usize) -> Buckets {
-    let key = |i: usize| entries[i] & !doc_mask;
-    let step = entries
-        .len()
-        .div_ceil(rayon::current_num_threads() * 4)
-        .max(1);
-    let mut cuts = vec![0];
-    let mut at = step;
-    while at < entries.len() {
-        while at < entries.len() && key(at) == key(at - 1) {
-            at += 1;
-        }
-        cuts.push(at);
-        at += step;
-    }
-    cuts.push(entries.len());
-    cuts.dedup();
-    let parts: Vec<Buckets> = cuts
-        .par_windows(2)
-        .map(|w| {
-            let mut part = Buckets {
-                members: Vec::new(),
-                spans: Vec::new(),
-            };
-            for run in entries[w[0]..w[1]].chunk_by(|x, y| x & !doc_mask == y & !doc_mask) {
-                if run.len() >= 2 && run.len() <= max_bucket {
-                    let from = part.members.len() as u32;
-                    part.members
-                        .extend(run.iter().map(|&x| (x & doc_mask) as u32));
-                    part.spans.push((from, part.members.len() as u32));
-                }
-            }
-            part
-        })
-        .collect();
-    let mut all = Buckets {
-        members: Vec::with_capacity(parts.iter().map(|p| p.members.len()).sum()),
-        spans: Vec::with_capacity(parts.iter().map(|p| p.spans.len()).sum()),
-    };
-    for p in parts {
-        let offset = all.members.len() as u32;
-        all.members.extend_from_slice(&p.members);
-        all.spans
-            .extend(p.spans.iter().map(|&(f, t)| (f + offset, t + offset)));
-    }
-    all
-}
-
 /// For each document, the bucket tails after each of its occurrences:
 /// `tails[starts[d]..starts[d + 1]]`, ranges into the members.
 struct LaterMembers {
@@ -262,29 +209,27 @@ fn later_members_by_document(documents: usize, buckets: &Buckets) -> LaterMember
     LaterMembers { starts, tails }
 }
 
-/// The keys `key(i, x)` of every `x` of every `sources[i]`, sorted. A
-/// parallel counting pass scatters them straight from the sources into
-/// 4096 buckets by their top bits; each bucket, small enough for the cache,
-/// is then scattered again by the next 8 bits and the tiny groups sorted.
-/// Several times faster than a comparison sort of the whole array for the
-/// millions of keys the rewrite tier makes, and the keys are written once.
-fn par_sorted_keys(sources: &[&[u64]], key: impl Fn(usize, u64) -> u64 + Sync) -> Vec<u64> {
+/// The rare buckets of the packed keys `(x & !doc_mask) | i` of every `x`
+/// of every `sources[i]` (`doc_mask` has the low `doc_bits` bits): runs of
+/// equal key holding 2 to `max_bucket` entries, in key order.
+///
+/// A parallel counting pass scatters the keys straight from the sources
+/// into 4096 blocks by their top 12 bits (keys are hashes, so the blocks are
+/// about even); each block, small enough for the cache, is scattered again
+/// by the next 8 bits, the tiny groups sorted and the runs read off while
+/// the block is still in cache. Several times faster than sorting the
+/// millions of keys of the rewrite tier and scanning them afterwards.
+fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Buckets {
     const BITS: u32 = 12;
-    const BUCKETS: usize = 1 << BITS;
+    const BLOCKS: usize = 1 << BITS;
     const SUB_BITS: u32 = 8;
-    let key = &key;
+    let doc_mask = (1u64 << doc_bits) - 1;
+    let key = &|i: usize, x: u64| (x & !doc_mask) | i as u64;
+    let block = |x: u64| (x >> (64 - BITS)) as usize;
+    let sub = |x: u64| ((x >> (64 - BITS - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as usize;
     let total: usize = sources.iter().map(|s| s.len()).sum();
-    if total < 1 << 16 {
-        let mut v: Vec<u64> = sources
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| s.iter().map(move |&x| key(i, x)))
-            .collect();
-        v.sort_unstable();
-        return v;
-    }
     // Groups of consecutive sources with about equal numbers of keys.
-    let per_group = total.div_ceil(rayon::current_num_threads() * 4);
+    let per_group = total.div_ceil(rayon::current_num_threads() * 4).max(1);
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     let (mut first, mut held) = (0, 0);
     for (i, s) in sources.iter().enumerate() {
@@ -297,32 +242,20 @@ fn par_sorted_keys(sources: &[&[u64]], key: impl Fn(usize, u64) -> u64 + Sync) -
     if first < sources.len() {
         groups.push(first..sources.len());
     }
-    let (min, max) = groups
-        .par_iter()
-        .map(|g| {
-            let (mut lo, mut hi) = (u64::MAX, 0);
-            for_each_key(sources, g, key, |x| (lo, hi) = (lo.min(x), hi.max(x)));
-            (lo, hi)
-        })
-        .reduce(|| (u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-    // Bucket by the top bits of the span actually used.
-    let span_bits = 64 - (max - min).leading_zeros();
-    let shift = span_bits.saturating_sub(BITS);
-    let bucket = |x: u64| ((x - min) >> shift) as usize;
     let histograms: Vec<Vec<usize>> = groups
         .par_iter()
         .map(|g| {
-            let mut h = vec![0usize; BUCKETS];
-            for_each_key(sources, g, key, |x| h[bucket(x)] += 1);
+            let mut h = vec![0usize; BLOCKS];
+            for_each_key(sources, g, key, |x| h[block(x)] += 1);
             h
         })
         .collect();
-    // Where each group starts writing in each bucket: buckets in order, and
-    // within a bucket the groups in order.
-    let mut starts = vec![vec![0usize; BUCKETS]; histograms.len()];
-    let mut bounds = Vec::with_capacity(BUCKETS + 1);
+    // Where each group starts writing in each block: blocks in order, and
+    // within a block the groups in order.
+    let mut starts = vec![vec![0usize; BLOCKS]; histograms.len()];
+    let mut bounds = Vec::with_capacity(BLOCKS + 1);
     let mut at = 0;
-    for b in 0..BUCKETS {
+    for b in 0..BLOCKS {
         bounds.push(at);
         for (g, h) in histograms.iter().enumerate() {
             starts[g][b] = at;
@@ -330,66 +263,76 @@ fn par_sorted_keys(sources: &[&[u64]], key: impl Fn(usize, u64) -> u64 + Sync) -
         }
     }
     bounds.push(at);
-    let mut out: Vec<u64> = Vec::with_capacity(total);
-    let dest = SharedSlice(out.as_mut_ptr());
+    let mut keys: Vec<u64> = Vec::with_capacity(total);
+    let dest = SharedSlice(keys.as_mut_ptr());
     groups
         .par_iter()
         .zip(starts.par_iter_mut())
         .for_each(|(g, next)| {
             let dest = &dest;
             for_each_key(sources, g, key, |x| {
-                let b = bucket(x);
+                let b = block(x);
                 // SAFETY: every group owns the disjoint index ranges
-                // `starts[g][b]..starts[g][b] + histograms[g][b]` of `out`,
+                // `starts[g][b]..starts[g][b] + histograms[g][b]` of `keys`,
                 // whose capacity is `total`, the sum of all histograms.
                 unsafe { dest.0.add(next[b]).write(x) };
                 next[b] += 1;
             });
         });
     // SAFETY: the scatter above wrote every index below `total` once.
-    unsafe { out.set_len(total) };
-    let mut slices = Vec::with_capacity(BUCKETS);
-    let mut rest: &mut [u64] = &mut out;
-    for b in 0..BUCKETS {
-        let (head, tail) = rest.split_at_mut(bounds[b + 1] - bounds[b]);
-        slices.push(head);
-        rest = tail;
+    unsafe { keys.set_len(total) };
+    let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
+    let parts: Vec<Buckets> = blocks
+        .par_chunks(16)
+        .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
+            let mut part = Buckets {
+                members: Vec::new(),
+                spans: Vec::new(),
+            };
+            for keys in chunk {
+                let mut next = [0usize; 1 << SUB_BITS];
+                for &x in keys.iter() {
+                    next[sub(x)] += 1;
+                }
+                let mut at = 0;
+                for n in next.iter_mut() {
+                    (*n, at) = (at, at + *n);
+                }
+                sorted.clear();
+                sorted.resize(keys.len(), 0);
+                for &x in keys.iter() {
+                    let s = sub(x);
+                    sorted[next[s]] = x;
+                    next[s] += 1;
+                }
+                let mut from = 0;
+                for &to in &next {
+                    sorted[from..to].sort_unstable();
+                    from = to;
+                }
+                for run in sorted.chunk_by(|x, y| x & !doc_mask == y & !doc_mask) {
+                    if run.len() >= 2 && run.len() <= max_bucket {
+                        let from = part.members.len() as u32;
+                        part.members
+                            .extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                        part.spans.push((from, part.members.len() as u32));
+                    }
+                }
+            }
+            part
+        })
+        .collect();
+    let mut all = Buckets {
+        members: Vec::with_capacity(parts.iter().map(|p| p.members.len()).sum()),
+        spans: Vec::with_capacity(parts.iter().map(|p| p.spans.len()).sum()),
+    };
+    for p in parts {
+        let offset = all.members.len() as u32;
+        all.members.extend_from_slice(&p.members);
+        all.spans
+            .extend(p.spans.iter().map(|&(f, t)| (f + offset, t + offset)));
     }
-    // Within a bucket the keys agree on the bits above `shift`: the next
-    // `SUB_BITS` below it split the bucket again.
-    let sub_shift = shift.saturating_sub(SUB_BITS);
-    let sub_mask = (1u64 << (shift - sub_shift)) - 1;
-    slices
-        .par_iter_mut()
-        .for_each_init(Vec::new, |scratch: &mut Vec<u64>, s| {
-            if s.len() < 64 || shift == 0 {
-                s.sort_unstable();
-                return;
-            }
-            let sub = |x: u64| (((x - min) >> sub_shift) & sub_mask) as usize;
-            let mut next = [0usize; 1 << SUB_BITS];
-            for &x in s.iter() {
-                next[sub(x)] += 1;
-            }
-            let mut at = 0;
-            for n in next.iter_mut() {
-                (*n, at) = (at, at + *n);
-            }
-            scratch.clear();
-            scratch.resize(s.len(), 0);
-            for &x in s.iter() {
-                let b = sub(x);
-                scratch[next[b]] = x;
-                next[b] += 1;
-            }
-            let mut from = 0;
-            for &to in &next[..=sub_mask as usize] {
-                scratch[from..to].sort_unstable();
-                from = to;
-            }
-            s.copy_from_slice(scratch);
-        });
-    out
+    all
 }
 
 /// Calls `f` on the key of each element of the sources in `group`.
@@ -410,7 +353,7 @@ fn for_each_key(
 /// A raw pointer that threads may share because each writes only its own
 /// disjoint indices.
 struct SharedSlice(*mut u64);
-// SAFETY: used only for disjoint writes, see `par_sorted_keys`.
+// SAFETY: used only for disjoint writes, see `rare_buckets`.
 unsafe impl Sync for SharedSlice {}
 
 /// The evaluation of one candidate pair, before it is decided.
@@ -893,7 +836,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parallel_key_sort_equals_std_sort() {
+    fn rare_buckets_equal_sorting_and_scanning() {
         let mut x = 0x1234_5678_9abc_def0u64;
         let mut next = || {
             x ^= x << 13;
@@ -901,15 +844,15 @@ mod tests {
             x ^= x << 17;
             x
         };
-        // Wide random keys, narrow keys with many repeats, and edge values.
-        let mut cases: Vec<Vec<u64>> = vec![
-            (0..200_000).map(|_| next()).collect(),
-            (0..150_000).map(|_| 1_000 + next() % 300).collect(),
-        ];
-        cases[1].extend([0, u64::MAX, u64::MAX, 0]);
-        for v in cases {
-            // Sources of uneven lengths (some empty); the key mixes in the
-            // source index as the rewrite tier packs in the document.
+        // Keys drawn from a small set so that buckets of every size occur,
+        // over sources of uneven lengths (some empty, some long); and wide
+        // random keys, mostly unique.
+        let pool: Vec<u64> = (0..20_000).map(|_| next()).collect();
+        let narrow: Vec<u64> = (0..120_000)
+            .map(|i| pool[(next() % (1 + i as u64 / 4)) as usize % pool.len()])
+            .collect();
+        let wide: Vec<u64> = (0..150_000).map(|_| next()).collect();
+        for (v, max_bucket) in [(narrow, 50), (wide, 50), (vec![7, 7, 7], 3)] {
             let mut sources: Vec<&[u64]> = Vec::new();
             let mut rest = v.as_slice();
             let mut len = 0;
@@ -919,19 +862,26 @@ mod tests {
                 rest = tail;
                 len = (len * 7 + 13) % 2_000;
             }
-            let key = |i: usize, x: u64| (x & !0xffff) | i as u64;
-            let mut expected: Vec<u64> = sources
+            let doc_bits = usize::BITS - sources.len().max(2).leading_zeros();
+            let doc_mask = (1u64 << doc_bits) - 1;
+            let mut keys: Vec<u64> = sources
                 .iter()
                 .enumerate()
-                .flat_map(|(i, s)| s.iter().map(move |&x| key(i, x)))
+                .flat_map(|(i, s)| s.iter().map(move |&x| (x & !doc_mask) | i as u64))
                 .collect();
-            expected.sort_unstable();
-            let sorted = par_sorted_keys(&sources, key);
-            assert_eq!(sorted, expected);
-            let plain = par_sorted_keys(&[&v[..]], |_, x| x);
-            let mut all = v.clone();
-            all.sort_unstable();
-            assert_eq!(plain, all);
+            keys.sort_unstable();
+            let (mut members, mut spans) = (Vec::new(), Vec::new());
+            for run in keys.chunk_by(|x, y| x & !doc_mask == y & !doc_mask) {
+                if (2..=max_bucket).contains(&run.len()) {
+                    let from = members.len() as u32;
+                    members.extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                    spans.push((from, members.len() as u32));
+                }
+            }
+            assert!(!spans.is_empty());
+            let found = rare_buckets(&sources, doc_bits, max_bucket);
+            assert_eq!(found.members, members);
+            assert_eq!(found.spans, spans);
         }
     }
 }
