@@ -216,7 +216,7 @@ fn later_members_by_document(documents: usize, buckets: &Buckets) -> LaterMember
 /// A parallel counting pass scatters the keys straight from the sources
 /// into 4096 blocks by their top 12 bits (keys are hashes, so the blocks are
 /// about even); each block, small enough for the cache, is scattered again
-/// by the next 8 bits, the tiny groups sorted and the runs read off while
+/// by the next 8 bits, finished by insertion sort and the runs read off while
 /// the block is still in cache. Several times faster than sorting the
 /// millions of keys of the rewrite tier and scanning them afterwards.
 fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Buckets {
@@ -290,7 +290,7 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Buckets
                 spans: Vec::new(),
             };
             for keys in chunk {
-                let mut next = [0usize; 1 << SUB_BITS];
+                let mut next = [0u32; 1 << SUB_BITS];
                 for &x in keys.iter() {
                     next[sub(x)] += 1;
                 }
@@ -302,21 +302,34 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Buckets
                 sorted.resize(keys.len(), 0);
                 for &x in keys.iter() {
                     let s = sub(x);
-                    sorted[next[s]] = x;
+                    sorted[next[s] as usize] = x;
                     next[s] += 1;
                 }
-                let mut from = 0;
-                for &to in &next {
-                    sorted[from..to].sort_unstable();
-                    from = to;
-                }
-                for run in sorted.chunk_by(|x, y| x & !doc_mask == y & !doc_mask) {
-                    if run.len() >= 2 && run.len() <= max_bucket {
-                        let from = part.members.len() as u32;
-                        part.members
-                            .extend(run.iter().map(|&x| (x & doc_mask) as u32));
-                        part.spans.push((from, part.members.len() as u32));
+                // Sorted by the top 20 bits, the groups a handful of keys
+                // each: one insertion sort pass finishes the block.
+                for i in 1..sorted.len() {
+                    let x = sorted[i];
+                    let mut j = i;
+                    while j > 0 && sorted[j - 1] > x {
+                        sorted[j] = sorted[j - 1];
+                        j -= 1;
                     }
+                    sorted[j] = x;
+                }
+                let mut from = 0;
+                while from < sorted.len() {
+                    let bigram = sorted[from] & !doc_mask;
+                    let mut to = from + 1;
+                    while to < sorted.len() && sorted[to] & !doc_mask == bigram {
+                        to += 1;
+                    }
+                    if to - from >= 2 && to - from <= max_bucket {
+                        let first = part.members.len() as u32;
+                        part.members
+                            .extend(sorted[from..to].iter().map(|&x| (x & doc_mask) as u32));
+                        part.spans.push((first, part.members.len() as u32));
+                    }
+                    from = to;
                 }
             }
             part
