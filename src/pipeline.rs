@@ -777,6 +777,10 @@ pub fn scan_with_progress(
         },
     };
     report.summarize();
+    // Freeing the units, shingles and bigrams of every document is hundreds
+    // of thousands of small vectors: freed in parallel, each thread mostly
+    // into its own allocator arena, it takes a third of the time.
+    features.into_par_iter().with_min_len(64).for_each(drop);
     report
 }
 
@@ -864,7 +868,9 @@ mod tests {
         let narrow: Vec<u64> = (0..120_000)
             .map(|i| pool[(next() % (1 + i as u64 / 4)) as usize % pool.len()])
             .collect();
-        let wide: Vec<u64> = (0..150_000).map(|_| next()).collect();
+        let wide: Vec<u64> = (0..150_000)
+            .map(|i| if i % 7 == 0 { pool[i % 9_000] } else { next() })
+            .collect();
         for (v, max_bucket) in [(narrow, 50), (wide, 50), (vec![7, 7, 7], 3)] {
             let mut sources: Vec<&[u64]> = Vec::new();
             let mut rest = v.as_slice();
