@@ -244,11 +244,15 @@ impl UnitExtractor {
     /// [`UnitExtractor::term`] through a memo the caller already holds, so a
     /// whole document pays for the thread-local access once.
     fn cached_term(&self, cache: &mut [(u64, u64)], word: &str) -> Option<u64> {
-        // Keyed by the word's 64-bit hash: no string compare on a hit, and a
-        // collision (odds 2^-64 per pair of words) is harmless in practice.
-        let key = stable_hash(word.as_bytes(), TERM_SEED ^ 1);
+        self.cached_term_keyed(cache, memo_key(word), word)
+    }
+
+    /// [`UnitExtractor::cached_term`] with the word's memo key already
+    /// computed (see [`prefetch_slot`]).
+    #[inline]
+    fn cached_term_keyed(&self, cache: &mut [(u64, u64)], key: u64, word: &str) -> Option<u64> {
         // Direct-mapped: one probe, a miss overwrites the slot.
-        let slot = &mut cache[(key as usize) & (TERM_CACHE_SLOTS - 1)];
+        let slot = &mut cache[memo_slot(key)];
         if slot.0 == key && key != 0 {
             return (slot.1 != STOPWORD).then_some(slot.1);
         }
@@ -274,9 +278,13 @@ impl UnitExtractor {
     pub fn bigrams(&self, norm: &NormalizedText) -> Vec<u64> {
         let mut out = Vec::with_capacity(norm.len() / 2);
         with_term_cache(|cache| {
+            let keys = memo_keys(norm);
             let mut prev: Option<u64> = None;
-            for i in 0..norm.len() {
-                if let Some(t) = self.cached_term(cache, norm.word(i)) {
+            for (i, &key) in keys.iter().enumerate() {
+                if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
+                    prefetch_slot(cache, ahead);
+                }
+                if let Some(t) = self.cached_term_keyed(cache, key, norm.word(i)) {
                     if let Some(p) = prev {
                         out.push(bigram(p, t));
                     }
@@ -295,6 +303,7 @@ impl UnitExtractor {
     }
 
     fn units_with(&self, cache: &mut [(u64, u64)], text: &str, norm: &NormalizedText) -> Vec<Unit> {
+        let keys = memo_keys(norm);
         let mut units = Vec::new();
         for (first, next) in sentences(text, norm) {
             let mut from = first;
@@ -306,7 +315,7 @@ impl UnitExtractor {
                 } else {
                     to
                 };
-                units.push(self.unit(cache, text, norm, from, to));
+                units.push(self.unit(cache, &keys, text, norm, from, to));
                 from = to;
             }
         }
@@ -316,6 +325,7 @@ impl UnitExtractor {
     fn unit(
         &self,
         cache: &mut [(u64, u64)],
+        keys: &[u64],
         text: &str,
         norm: &NormalizedText,
         from: usize,
@@ -324,7 +334,10 @@ impl UnitExtractor {
         let mut weighted: Vec<(u64, u8)> = Vec::with_capacity(to - from);
         for i in from..to {
             let word = norm.word(i);
-            if let Some(term) = self.cached_term(cache, word) {
+            if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
+                prefetch_slot(cache, ahead);
+            }
+            if let Some(term) = self.cached_term_keyed(cache, keys[i], word) {
                 let t = norm.tokens[i];
                 let original = &text[t.start as usize..t.end as usize];
                 let weight = if word.bytes().any(|b| b.is_ascii_digit()) {
@@ -410,6 +423,45 @@ fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
 
 /// Slots of the per-thread memo of [`UnitExtractor::term`] (1 MiB).
 const TERM_CACHE_SLOTS: usize = 1 << 18;
+
+/// How many words ahead the memo slot is prefetched: the memo is larger than
+/// the L2 cache, and a probe that waits on memory costs more than the rest of
+/// a word's work on a hit.
+const PREFETCH_AHEAD: usize = 8;
+
+/// The memo key of a word: its 64-bit hash, so a hit needs no string
+/// compare (a collision, odds 2^-64 per pair of words, is harmless).
+#[inline]
+fn memo_key(word: &str) -> u64 {
+    stable_hash(word.as_bytes(), TERM_SEED ^ 1)
+}
+
+/// The memo keys of all words of a text, in order.
+fn memo_keys(norm: &NormalizedText) -> Vec<u64> {
+    (0..norm.len()).map(|i| memo_key(norm.word(i))).collect()
+}
+
+/// The memo slot of a key.
+#[inline]
+fn memo_slot(key: u64) -> usize {
+    (key as usize) & (TERM_CACHE_SLOTS - 1)
+}
+
+/// Asks the CPU to start loading the memo slot of `key` (a hint only).
+#[inline]
+fn prefetch_slot(cache: &[(u64, u64)], key: u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let slot: *const (u64, u64) = &cache[memo_slot(key)];
+        // SAFETY: prefetching is a hint with no effect on memory; the
+        // pointer is to a live element of `cache`.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast())
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (cache, key);
+}
 
 /// Marks a stopword in the memo (a term hash equal to it would read as a
 /// stopword: odds 2^-64).
