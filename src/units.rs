@@ -225,6 +225,7 @@ pub fn is_stopword(word: &str) -> bool {
 pub struct UnitExtractor {
     stemmer: Stemmer,
     params: UnitParams,
+    memo_hasher: ahash::RandomState,
 }
 
 impl UnitExtractor {
@@ -233,6 +234,7 @@ impl UnitExtractor {
         UnitExtractor {
             stemmer: Stemmer::create(Algorithm::English),
             params,
+            memo_hasher: memo_hasher(),
         }
     }
 
@@ -244,7 +246,7 @@ impl UnitExtractor {
     /// [`UnitExtractor::term`] through a memo the caller already holds, so a
     /// whole document pays for the thread-local access once.
     fn cached_term(&self, cache: &mut [(u64, u64)], word: &str) -> Option<u64> {
-        self.cached_term_keyed(cache, memo_key(word), word)
+        self.cached_term_keyed(cache, self.memo_key(word.as_bytes()), word)
     }
 
     /// [`UnitExtractor::cached_term`] with the word's memo key already
@@ -259,6 +261,24 @@ impl UnitExtractor {
         let value = self.term_uncached(word);
         *slot = (key, value.unwrap_or(STOPWORD));
         value
+    }
+
+    /// The memo key of a word: a 64-bit hash, so a hit needs no string
+    /// compare (a collision, odds 2^-64 per pair of words, is harmless). Only
+    /// a key in memory, never stored: a fast in-memory hash, not the stable
+    /// one, which costs several times more per word.
+    #[inline]
+    fn memo_key(&self, word: &[u8]) -> u64 {
+        self.memo_hasher.hash_one(word)
+    }
+
+    /// The memo keys of all words of a text, in order.
+    fn memo_keys(&self, norm: &NormalizedText) -> Vec<u64> {
+        let bytes = norm.norm.as_bytes();
+        norm.tokens
+            .iter()
+            .map(|t| self.memo_key(&bytes[t.norm_start as usize..t.norm_end as usize]))
+            .collect()
     }
 
     fn term_uncached(&self, word: &str) -> Option<u64> {
@@ -276,9 +296,11 @@ impl UnitExtractor {
     /// The sorted, unique content bigrams of a whole text: the same set as
     /// [`content_bigrams`] over its units, without building the units.
     pub fn bigrams(&self, norm: &NormalizedText) -> Vec<u64> {
-        let mut out = Vec::with_capacity(norm.len() / 2);
+        // Up to one bigram per token: growing the vector mid-document
+        // costs more than the room.
+        let mut out = Vec::with_capacity(norm.len());
         with_term_cache(|cache| {
-            let keys = memo_keys(norm);
+            let keys = self.memo_keys(norm);
             let mut prev: Option<u64> = None;
             for (i, &key) in keys.iter().enumerate() {
                 if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
@@ -294,6 +316,8 @@ impl UnitExtractor {
         });
         out.sort_unstable();
         out.dedup();
+        // Kept for the whole run: give back the room of the repeats.
+        out.shrink_to_fit();
         out
     }
 
@@ -303,7 +327,7 @@ impl UnitExtractor {
     }
 
     fn units_with(&self, cache: &mut [(u64, u64)], text: &str, norm: &NormalizedText) -> Vec<Unit> {
-        let keys = memo_keys(norm);
+        let keys = self.memo_keys(norm);
         let mut units = Vec::new();
         for (first, next) in sentences(text, norm) {
             let mut from = first;
@@ -429,16 +453,10 @@ const TERM_CACHE_SLOTS: usize = 1 << 18;
 /// a word's work on a hit.
 const PREFETCH_AHEAD: usize = 8;
 
-/// The memo key of a word: its 64-bit hash, so a hit needs no string
-/// compare (a collision, odds 2^-64 per pair of words, is harmless).
-#[inline]
-fn memo_key(word: &str) -> u64 {
-    stable_hash(word.as_bytes(), TERM_SEED ^ 1)
-}
-
-/// The memo keys of all words of a text, in order.
-fn memo_keys(norm: &NormalizedText) -> Vec<u64> {
-    (0..norm.len()).map(|i| memo_key(norm.word(i))).collect()
+/// The hasher of memo keys: fixed seeds, so every extractor and thread
+/// agrees (the memo lives per thread, not per extractor).
+fn memo_hasher() -> ahash::RandomState {
+    ahash::RandomState::with_seeds(TERM_SEED, TERM_SEED ^ 1, TERM_SEED ^ 2, TERM_SEED ^ 3)
 }
 
 /// The memo slot of a key.
