@@ -117,15 +117,15 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     // verification rejects, never a missed one.
     let doc_bits = usize::BITS - features.len().max(2).leading_zeros();
     let sources: Vec<&[u64]> = features.iter().map(|f| f.bigrams.as_slice()).collect();
-    let buckets = rare_buckets(&sources, doc_bits, params.max_bigram_bucket);
-    let later = later_members_by_document(features.len(), &buckets);
+    let parts = rare_buckets(&sources, doc_bits, params.max_bigram_bucket);
+    let later = later_members_by_document(features.len(), &parts);
     // Per document `a`, count the buckets it shares with each later document
     // `b` in a dense counter (reset through the list of entries touched).
     // Each occurrence of `a` in a bucket meets each occurrence of `b` after
     // it, as each pair of bucket entries did when pairs were listed.
     let need = params.min_shared_bigrams.max(1) as u32;
     let n = features.len();
-    let members = &buckets.members;
+    let members = &later.members;
     let mut out: Vec<CandidatePair> = (0..n)
         .into_par_iter()
         .with_min_len(64)
@@ -167,46 +167,111 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     out
 }
 
-/// The rare buckets of sorted packed keys: runs of one bigram key holding
-/// 2 to `max_bucket` entries, each as its documents (ascending; a document
+/// Rare buckets of sorted packed keys: runs of one bigram key holding 2 to
+/// `max_bucket` entries, each as its documents (ascending; a document
 /// repeats when two of its bigrams share the packed key).
 struct Buckets {
-    /// Documents of all buckets, bucket after bucket.
+    /// Documents of the buckets, bucket after bucket.
     members: Vec<u32>,
     /// Each bucket's range in `members`.
     spans: Vec<(u32, u32)>,
 }
 
-/// For each document, the bucket tails after each of its occurrences:
-/// `tails[starts[d]..starts[d + 1]]`, ranges into the members.
+/// All bucket members, and for each document the bucket tails after each of
+/// its occurrences: `tails[starts[d]..starts[d + 1]]`, ranges into the
+/// members.
 struct LaterMembers {
+    members: Vec<u32>,
     starts: Vec<usize>,
     tails: Vec<(u32, u32)>,
 }
 
-/// Groups the bucket tails by the document they follow (a counting sort:
-/// document ids are dense). A bucket's last member has no tail.
-fn later_members_by_document(documents: usize, buckets: &Buckets) -> LaterMembers {
-    let members = &buckets.members;
-    let mut starts = vec![0usize; documents + 1];
-    for &(from, to) in &buckets.spans {
-        for &d in &members[from as usize..to as usize - 1] {
-            starts[d as usize + 1] += 1;
+/// Joins the parts' members and groups the bucket tails by the document they
+/// follow: a counting sort (document ids are dense), in parallel over groups
+/// of parts, each writing its own slots of every document's list. A
+/// bucket's last member has no tail.
+fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMembers {
+    let mut offsets = Vec::with_capacity(parts.len() + 1);
+    let mut total = 0;
+    for p in parts {
+        offsets.push(total);
+        total += p.members.len();
+    }
+    offsets.push(total);
+    let mut members = vec![0u32; total];
+    let mut rest: &mut [u32] = &mut members;
+    let mut slices = Vec::with_capacity(parts.len());
+    for p in parts {
+        let (head, tail) = rest.split_at_mut(p.members.len());
+        slices.push(head);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .zip(parts)
+        .for_each(|(dest, p)| dest.copy_from_slice(&p.members));
+    // Groups of consecutive parts with about equal numbers of members.
+    let per_group = total.div_ceil(rayon::current_num_threads()).max(1);
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut first = 0;
+    for i in 0..parts.len() {
+        if offsets[i + 1] - offsets[first] >= per_group {
+            groups.push(first..i + 1);
+            first = i + 1;
         }
     }
+    if first < parts.len() {
+        groups.push(first..parts.len());
+    }
+    let each_tail = |g: &std::ops::Range<usize>, f: &mut dyn FnMut(u32, (u32, u32))| {
+        for i in g.clone() {
+            let offset = offsets[i] as u32;
+            let p = &parts[i];
+            for &(from, to) in &p.spans {
+                for at in from..to - 1 {
+                    f(p.members[at as usize], (offset + at + 1, offset + to));
+                }
+            }
+        }
+    };
+    let histograms: Vec<Vec<usize>> = groups
+        .par_iter()
+        .map(|g| {
+            let mut h = vec![0usize; documents];
+            each_tail(g, &mut |d, _| h[d as usize] += 1);
+            h
+        })
+        .collect();
+    let mut starts = Vec::with_capacity(documents + 1);
+    let mut next = vec![vec![0usize; documents]; groups.len()];
+    let mut at = 0;
     for d in 0..documents {
-        starts[d + 1] += starts[d];
-    }
-    let mut next = starts.clone();
-    let mut tails = vec![(0u32, 0u32); starts[documents]];
-    for &(from, to) in &buckets.spans {
-        for p in from..to - 1 {
-            let d = members[p as usize] as usize;
-            tails[next[d]] = (p + 1, to);
-            next[d] += 1;
+        starts.push(at);
+        for (g, h) in histograms.iter().enumerate() {
+            next[g][d] = at;
+            at += h[d];
         }
     }
-    LaterMembers { starts, tails }
+    starts.push(at);
+    let mut tails: Vec<(u32, u32)> = Vec::with_capacity(at);
+    let dest = SharedSlice(tails.as_mut_ptr());
+    groups.par_iter().zip(next.par_iter_mut()).for_each(|(g, next)| {
+        let dest = &dest;
+        each_tail(g, &mut |d, tail| {
+            // SAFETY: every group owns the disjoint index ranges
+            // `next[g][d]..next[g][d] + histograms[g][d]` of `tails`, whose
+            // capacity is the sum of all histograms.
+            unsafe { dest.0.add(next[d as usize]).write(tail) };
+            next[d as usize] += 1;
+        });
+    });
+    // SAFETY: the scatter above wrote every index below `at` once.
+    unsafe { tails.set_len(at) };
+    LaterMembers {
+        members,
+        starts,
+        tails,
+    }
 }
 
 /// The rare buckets of the packed keys `(x & !doc_mask) | i` of every `x`
@@ -219,7 +284,7 @@ fn later_members_by_document(documents: usize, buckets: &Buckets) -> LaterMember
 /// by the next 8 bits, finished by insertion sort and the runs read off while
 /// the block is still in cache. Several times faster than sorting the
 /// millions of keys of the rewrite tier and scanning them afterwards.
-fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Buckets {
+fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buckets> {
     const BITS: u32 = 12;
     const BLOCKS: usize = 1 << BITS;
     const SUB_BITS: u32 = 8;
@@ -282,7 +347,7 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Buckets
     // SAFETY: the scatter above wrote every index below `total` once.
     unsafe { keys.set_len(total) };
     let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
-    let parts: Vec<Buckets> = blocks
+    blocks
         .par_chunks(16)
         .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
             let mut part = Buckets {
@@ -334,18 +399,7 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Buckets
             }
             part
         })
-        .collect();
-    let mut all = Buckets {
-        members: Vec::with_capacity(parts.iter().map(|p| p.members.len()).sum()),
-        spans: Vec::with_capacity(parts.iter().map(|p| p.spans.len()).sum()),
-    };
-    for p in parts {
-        let offset = all.members.len() as u32;
-        all.members.extend_from_slice(&p.members);
-        all.spans
-            .extend(p.spans.iter().map(|&(f, t)| (f + offset, t + offset)));
-    }
-    all
+        .collect()
 }
 
 /// Calls `f` on the key of each element of the sources in `group`.
@@ -365,9 +419,10 @@ fn for_each_key(
 
 /// A raw pointer that threads may share because each writes only its own
 /// disjoint indices.
-struct SharedSlice(*mut u64);
-// SAFETY: used only for disjoint writes, see `rare_buckets`.
-unsafe impl Sync for SharedSlice {}
+struct SharedSlice<T>(*mut T);
+// SAFETY: used only for disjoint writes of plain integers, see
+// `rare_buckets` and `later_members_by_document`.
+unsafe impl<T: Send> Sync for SharedSlice<T> {}
 
 /// The evaluation of one candidate pair, before it is decided.
 #[derive(Debug, Clone)]
@@ -898,9 +953,27 @@ mod tests {
                 }
             }
             assert!(!spans.is_empty());
-            let found = rare_buckets(&sources, doc_bits, max_bucket);
-            assert_eq!(found.members, members);
-            assert_eq!(found.spans, spans);
+            let parts = rare_buckets(&sources, doc_bits, max_bucket);
+            let (mut found_members, mut found_spans) = (Vec::new(), Vec::new());
+            for p in &parts {
+                let offset = found_members.len() as u32;
+                found_members.extend_from_slice(&p.members);
+                found_spans.extend(p.spans.iter().map(|&(f, t)| (f + offset, t + offset)));
+            }
+            assert_eq!(found_members, members);
+            assert_eq!(found_spans, spans);
+            // Every tail of every document, in bucket order per document.
+            let later = later_members_by_document(sources.len(), &parts);
+            assert_eq!(later.members, members);
+            let mut expected = vec![Vec::new(); sources.len()];
+            for &(from, to) in &spans {
+                for at in from..to - 1 {
+                    expected[members[at as usize] as usize].push((at + 1, to));
+                }
+            }
+            for (d, tails) in expected.iter().enumerate() {
+                assert_eq!(&later.tails[later.starts[d]..later.starts[d + 1]], &tails[..]);
+            }
         }
     }
 }
