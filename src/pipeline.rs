@@ -255,16 +255,19 @@ fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMember
     starts.push(at);
     let mut tails: Vec<(u32, u32)> = Vec::with_capacity(at);
     let dest = SharedSlice(tails.as_mut_ptr());
-    groups.par_iter().zip(next.par_iter_mut()).for_each(|(g, next)| {
-        let dest = &dest;
-        each_tail(g, &mut |d, tail| {
-            // SAFETY: every group owns the disjoint index ranges
-            // `next[g][d]..next[g][d] + histograms[g][d]` of `tails`, whose
-            // capacity is the sum of all histograms.
-            unsafe { dest.0.add(next[d as usize]).write(tail) };
-            next[d as usize] += 1;
+    groups
+        .par_iter()
+        .zip(next.par_iter_mut())
+        .for_each(|(g, next)| {
+            let dest = &dest;
+            each_tail(g, &mut |d, tail| {
+                // SAFETY: every group owns the disjoint index ranges
+                // `next[g][d]..next[g][d] + histograms[g][d]` of `tails`, whose
+                // capacity is the sum of all histograms.
+                unsafe { dest.0.add(next[d as usize]).write(tail) };
+                next[d as usize] += 1;
+            });
         });
-    });
     // SAFETY: the scatter above wrote every index below `at` once.
     unsafe { tails.set_len(at) };
     LaterMembers {
@@ -972,7 +975,10 @@ mod tests {
                 }
             }
             for (d, tails) in expected.iter().enumerate() {
-                assert_eq!(&later.tails[later.starts[d]..later.starts[d + 1]], &tails[..]);
+                assert_eq!(
+                    &later.tails[later.starts[d]..later.starts[d + 1]],
+                    &tails[..]
+                );
             }
         }
     }
