@@ -126,9 +126,10 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     let need = params.min_shared_bigrams.max(1) as u32;
     let n = features.len();
     let members = &later.members;
+    // Long runs of documents per task: each task zeroes its own counter.
     let mut out: Vec<CandidatePair> = (0..n)
         .into_par_iter()
-        .with_min_len(64)
+        .with_min_len(512)
         .map_init(
             || (vec![0u32; n], Vec::new()),
             |(count, touched), a| {
