@@ -75,29 +75,45 @@ pub struct UnitPassage {
 /// All seeds between two documents' units. Cost: linear in the units plus
 /// the number of unit pairs that share a term.
 pub fn seeds(a: &[Unit], b: &[Unit], p: &AlignParams) -> Vec<Seed> {
-    let mut postings: AHashMap<u64, Vec<u32>> = AHashMap::new();
-    for (j, u) in b.iter().enumerate() {
-        if u.terms.len() >= p.min_unit_terms {
-            for &t in &u.terms {
-                postings.entry(t).or_default().push(j as u32);
-            }
-        }
+    // Postings as one sorted (term, unit) list and a map from each term to
+    // its run: no vector per term.
+    let mut entries: Vec<(u64, u32)> = b
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.terms.len() >= p.min_unit_terms)
+        .flat_map(|(j, u)| u.terms.iter().map(move |&t| (t, j as u32)))
+        .collect();
+    entries.sort_unstable();
+    let mut postings: AHashMap<u64, (u32, u32)> = AHashMap::with_capacity(entries.len());
+    let mut from = 0;
+    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+        postings.insert(run[0].0, (from as u32, (from + run.len()) as u32));
+        from += run.len();
     }
     let mut out = Vec::new();
-    let mut counts: AHashMap<u32, u32> = AHashMap::new();
+    // Shared terms per unit of b, dense, reset through the touched list.
+    let mut counts = vec![0u32; b.len()];
+    let mut touched: Vec<u32> = Vec::new();
     for (i, u) in a.iter().enumerate() {
         if u.terms.len() < p.min_unit_terms {
             continue;
         }
-        counts.clear();
+        for &j in &touched {
+            counts[j as usize] = 0;
+        }
+        touched.clear();
         for t in &u.terms {
-            if let Some(js) = postings.get(t) {
-                for &j in js {
-                    *counts.entry(j).or_insert(0) += 1;
+            if let Some(&(from, to)) = postings.get(t) {
+                for &(_, j) in &entries[from as usize..to as usize] {
+                    if counts[j as usize] == 0 {
+                        touched.push(j);
+                    }
+                    counts[j as usize] += 1;
                 }
             }
         }
-        for (&j, &shared) in &counts {
+        for &j in &touched {
+            let shared = counts[j as usize];
             if (shared as usize) < p.seed_min_shared {
                 continue;
             }

@@ -116,112 +116,317 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     // bits can only merge two rare bigrams' buckets: extra candidates that
     // verification rejects, never a missed one.
     let doc_bits = usize::BITS - features.len().max(2).leading_zeros();
-    let doc_mask = (1u64 << doc_bits) - 1;
-    let mut entries: Vec<u64> = features
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, f)| f.bigrams.iter().map(move |&k| (k & !doc_mask) | i as u64))
+    let sources: Vec<&[u64]> = features.iter().map(|f| f.bigrams.as_slice()).collect();
+    let parts = rare_buckets(&sources, doc_bits, params.max_bigram_bucket);
+    let later = later_members_by_document(features.len(), &parts);
+    // Per document `a`, count the buckets it shares with each later document
+    // `b` in a dense counter (reset through the list of entries touched).
+    // Each occurrence of `a` in a bucket meets each occurrence of `b` after
+    // it, as each pair of bucket entries did when pairs were listed.
+    let need = params.min_shared_bigrams.max(1) as u32;
+    let n = features.len();
+    let members = &later.members;
+    // Long runs of documents per task: each task zeroes its own counter.
+    let mut out: Vec<CandidatePair> = (0..n)
+        .into_par_iter()
+        .with_min_len(512)
+        .map_init(
+            || (vec![0u32; n], Vec::new()),
+            |(count, touched), a| {
+                let mut found = Vec::new();
+                for &(from, to) in &later.tails[later.starts[a]..later.starts[a + 1]] {
+                    for &b in &members[from as usize..to as usize] {
+                        if b as usize == a {
+                            continue;
+                        }
+                        let c = &mut count[b as usize];
+                        if *c == 0 {
+                            touched.push(b);
+                        }
+                        *c += 1;
+                        if *c == need {
+                            found.push(b);
+                        }
+                    }
+                }
+                for &b in touched.iter() {
+                    count[b as usize] = 0;
+                }
+                touched.clear();
+                found.sort_unstable();
+                found
+                    .into_iter()
+                    .map(move |b| CandidatePair::new(a as u32, b))
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten_iter()
         .collect();
-    par_sort_u64(&mut entries);
-    let runs: Vec<&[u64]> = entries
-        .chunk_by(|x, y| x & !doc_mask == y & !doc_mask)
-        .filter(|r| r.len() >= 2 && r.len() <= params.max_bigram_bucket)
-        .collect();
-    let mut pairs: Vec<u64> = runs
-        .par_iter()
-        .flat_map_iter(|run| {
-            run.iter().enumerate().flat_map(move |(i, &x)| {
-                run[i + 1..]
-                    .iter()
-                    .map(move |&y| ((x & doc_mask) << 32) | (y & doc_mask))
-            })
-        })
-        .collect();
-    par_sort_u64(&mut pairs);
-    let mut out = Vec::new();
-    for run in pairs.chunk_by(|x, y| x == y) {
-        let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-        if run.len() >= params.min_shared_bigrams && a != b {
-            out.push(CandidatePair::new(a, b));
-        }
-    }
+    // Documents in order, each one's partners sorted: already in order (the
+    // sort only checks, linear on sorted input).
     out.sort_unstable();
     out
 }
 
-/// Sorts plain integers: a parallel counting pass scatters them into 4096
-/// buckets by their top bits, then the buckets, each small enough for the
-/// cache, are sorted in parallel. Several times faster than a comparison
-/// sort of the whole array for the millions of keys the rewrite tier makes.
-fn par_sort_u64(v: &mut Vec<u64>) {
-    const BITS: u32 = 12;
-    const BUCKETS: usize = 1 << BITS;
-    if v.len() < 1 << 16 {
-        v.sort_unstable();
-        return;
+/// Rare buckets of sorted packed keys: runs of one bigram key holding 2 to
+/// `max_bucket` entries, each as its documents (ascending; a document
+/// repeats when two of its bigrams share the packed key).
+struct Buckets {
+    /// Documents of the buckets, bucket after bucket.
+    members: Vec<u32>,
+    /// Each bucket's range in `members`.
+    spans: Vec<(u32, u32)>,
+}
+
+/// All bucket members, and for each document the bucket tails after each of
+/// its occurrences: `tails[starts[d]..starts[d + 1]]`, ranges into the
+/// members.
+struct LaterMembers {
+    members: Vec<u32>,
+    starts: Vec<usize>,
+    tails: Vec<(u32, u32)>,
+}
+
+/// Joins the parts' members and groups the bucket tails by the document they
+/// follow: a counting sort (document ids are dense), in parallel over groups
+/// of parts, each writing its own slots of every document's list. A
+/// bucket's last member has no tail.
+fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMembers {
+    let mut offsets = Vec::with_capacity(parts.len() + 1);
+    let mut total = 0;
+    for p in parts {
+        offsets.push(total);
+        total += p.members.len();
     }
-    let (min, max) = v
-        .par_iter()
-        .fold(|| (u64::MAX, 0), |(lo, hi), &x| (lo.min(x), hi.max(x)))
-        .reduce(|| (u64::MAX, 0), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-    // Bucket by the top bits of the span actually used.
-    let shift = (64 - (max - min).leading_zeros()).saturating_sub(BITS);
-    let bucket = |x: u64| ((x - min) >> shift) as usize;
-    let chunk = v.len().div_ceil(rayon::current_num_threads() * 4);
-    let histograms: Vec<Vec<usize>> = v
-        .par_chunks(chunk)
-        .map(|c| {
-            let mut h = vec![0usize; BUCKETS];
-            for &x in c {
-                h[bucket(x)] += 1;
+    offsets.push(total);
+    let mut members = vec![0u32; total];
+    let mut rest: &mut [u32] = &mut members;
+    let mut slices = Vec::with_capacity(parts.len());
+    for p in parts {
+        let (head, tail) = rest.split_at_mut(p.members.len());
+        slices.push(head);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .zip(parts)
+        .for_each(|(dest, p)| dest.copy_from_slice(&p.members));
+    // Groups of consecutive parts with about equal numbers of members.
+    let per_group = total.div_ceil(rayon::current_num_threads()).max(1);
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut first = 0;
+    for i in 0..parts.len() {
+        if offsets[i + 1] - offsets[first] >= per_group {
+            groups.push(first..i + 1);
+            first = i + 1;
+        }
+    }
+    if first < parts.len() {
+        groups.push(first..parts.len());
+    }
+    let each_tail = |g: &std::ops::Range<usize>, f: &mut dyn FnMut(u32, (u32, u32))| {
+        for i in g.clone() {
+            let offset = offsets[i] as u32;
+            let p = &parts[i];
+            for &(from, to) in &p.spans {
+                for at in from..to - 1 {
+                    f(p.members[at as usize], (offset + at + 1, offset + to));
+                }
             }
+        }
+    };
+    let histograms: Vec<Vec<usize>> = groups
+        .par_iter()
+        .map(|g| {
+            let mut h = vec![0usize; documents];
+            each_tail(g, &mut |d, _| h[d as usize] += 1);
             h
         })
         .collect();
-    // Where each chunk starts writing in each bucket: buckets in order, and
-    // within a bucket the chunks in order.
-    let mut starts = vec![vec![0usize; BUCKETS]; histograms.len()];
-    let mut bounds = Vec::with_capacity(BUCKETS + 1);
+    let mut starts = Vec::with_capacity(documents + 1);
+    let mut next = vec![vec![0usize; documents]; groups.len()];
     let mut at = 0;
-    for b in 0..BUCKETS {
+    for d in 0..documents {
+        starts.push(at);
+        for (g, h) in histograms.iter().enumerate() {
+            next[g][d] = at;
+            at += h[d];
+        }
+    }
+    starts.push(at);
+    let mut tails: Vec<(u32, u32)> = Vec::with_capacity(at);
+    let dest = SharedSlice(tails.as_mut_ptr());
+    groups
+        .par_iter()
+        .zip(next.par_iter_mut())
+        .for_each(|(g, next)| {
+            let dest = &dest;
+            each_tail(g, &mut |d, tail| {
+                // SAFETY: every group owns the disjoint index ranges
+                // `next[g][d]..next[g][d] + histograms[g][d]` of `tails`, whose
+                // capacity is the sum of all histograms.
+                unsafe { dest.0.add(next[d as usize]).write(tail) };
+                next[d as usize] += 1;
+            });
+        });
+    // SAFETY: the scatter above wrote every index below `at` once.
+    unsafe { tails.set_len(at) };
+    LaterMembers {
+        members,
+        starts,
+        tails,
+    }
+}
+
+/// The rare buckets of the packed keys `(x & !doc_mask) | i` of every `x`
+/// of every `sources[i]` (`doc_mask` has the low `doc_bits` bits): runs of
+/// equal key holding 2 to `max_bucket` entries, in key order.
+///
+/// A parallel counting pass scatters the keys straight from the sources
+/// into 4096 blocks by their top 12 bits (keys are hashes, so the blocks are
+/// about even); each block, small enough for the cache, is scattered again
+/// by the next 8 bits, finished by insertion sort and the runs read off while
+/// the block is still in cache. Several times faster than sorting the
+/// millions of keys of the rewrite tier and scanning them afterwards.
+fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buckets> {
+    const BITS: u32 = 12;
+    const BLOCKS: usize = 1 << BITS;
+    const SUB_BITS: u32 = 8;
+    let doc_mask = (1u64 << doc_bits) - 1;
+    let key = &|i: usize, x: u64| (x & !doc_mask) | i as u64;
+    let block = |x: u64| (x >> (64 - BITS)) as usize;
+    let sub = |x: u64| ((x >> (64 - BITS - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as usize;
+    let total: usize = sources.iter().map(|s| s.len()).sum();
+    // Groups of consecutive sources with about equal numbers of keys.
+    let per_group = total.div_ceil(rayon::current_num_threads() * 4).max(1);
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut first, mut held) = (0, 0);
+    for (i, s) in sources.iter().enumerate() {
+        held += s.len();
+        if held >= per_group {
+            groups.push(first..i + 1);
+            (first, held) = (i + 1, 0);
+        }
+    }
+    if first < sources.len() {
+        groups.push(first..sources.len());
+    }
+    let histograms: Vec<Vec<usize>> = groups
+        .par_iter()
+        .map(|g| {
+            let mut h = vec![0usize; BLOCKS];
+            for_each_key(sources, g, key, |x| h[block(x)] += 1);
+            h
+        })
+        .collect();
+    // Where each group starts writing in each block: blocks in order, and
+    // within a block the groups in order.
+    let mut starts = vec![vec![0usize; BLOCKS]; histograms.len()];
+    let mut bounds = Vec::with_capacity(BLOCKS + 1);
+    let mut at = 0;
+    for b in 0..BLOCKS {
         bounds.push(at);
-        for (c, h) in histograms.iter().enumerate() {
-            starts[c][b] = at;
+        for (g, h) in histograms.iter().enumerate() {
+            starts[g][b] = at;
             at += h[b];
         }
     }
     bounds.push(at);
-    let mut out: Vec<u64> = vec![0; v.len()];
-    let dest = SharedSlice(out.as_mut_ptr());
-    v.par_chunks(chunk)
+    let mut keys: Vec<u64> = Vec::with_capacity(total);
+    let dest = SharedSlice(keys.as_mut_ptr());
+    groups
+        .par_iter()
         .zip(starts.par_iter_mut())
-        .for_each(|(c, next)| {
+        .for_each(|(g, next)| {
             let dest = &dest;
-            for &x in c {
-                let b = bucket(x);
-                // SAFETY: every chunk owns the disjoint index ranges
-                // `starts[c][b]..starts[c][b] + histograms[c][b]` of `out`,
-                // which has exactly `v.len()` elements.
+            for_each_key(sources, g, key, |x| {
+                let b = block(x);
+                // SAFETY: every group owns the disjoint index ranges
+                // `starts[g][b]..starts[g][b] + histograms[g][b]` of `keys`,
+                // whose capacity is `total`, the sum of all histograms.
                 unsafe { dest.0.add(next[b]).write(x) };
                 next[b] += 1;
-            }
+            });
         });
-    let mut slices = Vec::with_capacity(BUCKETS);
-    let mut rest: &mut [u64] = &mut out;
-    for b in 0..BUCKETS {
-        let (head, tail) = rest.split_at_mut(bounds[b + 1] - bounds[b]);
-        slices.push(head);
-        rest = tail;
+    // SAFETY: the scatter above wrote every index below `total` once.
+    unsafe { keys.set_len(total) };
+    let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
+    blocks
+        .par_chunks(16)
+        .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
+            let mut part = Buckets {
+                members: Vec::new(),
+                spans: Vec::new(),
+            };
+            for keys in chunk {
+                let mut next = [0u32; 1 << SUB_BITS];
+                for &x in keys.iter() {
+                    next[sub(x)] += 1;
+                }
+                let mut at = 0;
+                for n in next.iter_mut() {
+                    (*n, at) = (at, at + *n);
+                }
+                sorted.clear();
+                sorted.resize(keys.len(), 0);
+                for &x in keys.iter() {
+                    let s = sub(x);
+                    sorted[next[s] as usize] = x;
+                    next[s] += 1;
+                }
+                // Sorted by the top 20 bits, the groups a handful of keys
+                // each: one insertion sort pass finishes the block.
+                for i in 1..sorted.len() {
+                    let x = sorted[i];
+                    let mut j = i;
+                    while j > 0 && sorted[j - 1] > x {
+                        sorted[j] = sorted[j - 1];
+                        j -= 1;
+                    }
+                    sorted[j] = x;
+                }
+                let mut from = 0;
+                while from < sorted.len() {
+                    let bigram = sorted[from] & !doc_mask;
+                    let mut to = from + 1;
+                    while to < sorted.len() && sorted[to] & !doc_mask == bigram {
+                        to += 1;
+                    }
+                    if to - from >= 2 && to - from <= max_bucket {
+                        let first = part.members.len() as u32;
+                        part.members
+                            .extend(sorted[from..to].iter().map(|&x| (x & doc_mask) as u32));
+                        part.spans.push((first, part.members.len() as u32));
+                    }
+                    from = to;
+                }
+            }
+            part
+        })
+        .collect()
+}
+
+/// Calls `f` on the key of each element of the sources in `group`.
+#[inline]
+fn for_each_key(
+    sources: &[&[u64]],
+    group: &std::ops::Range<usize>,
+    key: &impl Fn(usize, u64) -> u64,
+    mut f: impl FnMut(u64),
+) {
+    for i in group.clone() {
+        for &x in sources[i] {
+            f(key(i, x));
+        }
     }
-    slices.par_iter_mut().for_each(|s| s.sort_unstable());
-    *v = out;
 }
 
 /// A raw pointer that threads may share because each writes only its own
 /// disjoint indices.
-struct SharedSlice(*mut u64);
-// SAFETY: used only for disjoint writes, see `par_sort_u64`.
-unsafe impl Sync for SharedSlice {}
+struct SharedSlice<T>(*mut T);
+// SAFETY: used only for disjoint writes of plain integers, see
+// `rare_buckets` and `later_members_by_document`.
+unsafe impl<T: Send> Sync for SharedSlice<T> {}
 
 /// The evaluation of one candidate pair, before it is decided.
 #[derive(Debug, Clone)]
@@ -631,6 +836,10 @@ pub fn scan_with_progress(
         },
     };
     report.summarize();
+    // Freeing the units, shingles and bigrams of every document is hundreds
+    // of thousands of small vectors: freed in parallel, each thread mostly
+    // into its own allocator arena, it takes a third of the time.
+    features.into_par_iter().with_min_len(64).for_each(drop);
     report
 }
 
@@ -703,7 +912,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parallel_key_sort_equals_std_sort() {
+    fn rare_buckets_equal_sorting_and_scanning() {
         let mut x = 0x1234_5678_9abc_def0u64;
         let mut next = || {
             x ^= x << 13;
@@ -711,17 +920,67 @@ mod tests {
             x ^= x << 17;
             x
         };
-        // Wide random keys, narrow keys with many repeats, and edge values.
-        let mut cases: Vec<Vec<u64>> = vec![
-            (0..200_000).map(|_| next()).collect(),
-            (0..150_000).map(|_| 1_000 + next() % 300).collect(),
-        ];
-        cases[1].extend([0, u64::MAX, u64::MAX, 0]);
-        for mut v in cases {
-            let mut expected = v.clone();
-            expected.sort_unstable();
-            par_sort_u64(&mut v);
-            assert_eq!(v, expected);
+        // Keys drawn from a small set so that buckets of every size occur,
+        // over sources of uneven lengths (some empty, some long); and wide
+        // random keys, mostly unique.
+        let pool: Vec<u64> = (0..20_000).map(|_| next()).collect();
+        let narrow: Vec<u64> = (0..120_000)
+            .map(|i| pool[(next() % (1 + i as u64 / 4)) as usize % pool.len()])
+            .collect();
+        let wide: Vec<u64> = (0..150_000)
+            .map(|i| if i % 7 == 0 { pool[i % 9_000] } else { next() })
+            .collect();
+        for (v, max_bucket) in [(narrow, 50), (wide, 50), (vec![7, 7, 7], 3)] {
+            let mut sources: Vec<&[u64]> = Vec::new();
+            let mut rest = v.as_slice();
+            let mut len = 0;
+            while !rest.is_empty() {
+                let (head, tail) = rest.split_at(len.min(rest.len()));
+                sources.push(head);
+                rest = tail;
+                len = (len * 7 + 13) % 2_000;
+            }
+            let doc_bits = usize::BITS - sources.len().max(2).leading_zeros();
+            let doc_mask = (1u64 << doc_bits) - 1;
+            let mut keys: Vec<u64> = sources
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| s.iter().map(move |&x| (x & !doc_mask) | i as u64))
+                .collect();
+            keys.sort_unstable();
+            let (mut members, mut spans) = (Vec::new(), Vec::new());
+            for run in keys.chunk_by(|x, y| x & !doc_mask == y & !doc_mask) {
+                if (2..=max_bucket).contains(&run.len()) {
+                    let from = members.len() as u32;
+                    members.extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                    spans.push((from, members.len() as u32));
+                }
+            }
+            assert!(!spans.is_empty());
+            let parts = rare_buckets(&sources, doc_bits, max_bucket);
+            let (mut found_members, mut found_spans) = (Vec::new(), Vec::new());
+            for p in &parts {
+                let offset = found_members.len() as u32;
+                found_members.extend_from_slice(&p.members);
+                found_spans.extend(p.spans.iter().map(|&(f, t)| (f + offset, t + offset)));
+            }
+            assert_eq!(found_members, members);
+            assert_eq!(found_spans, spans);
+            // Every tail of every document, in bucket order per document.
+            let later = later_members_by_document(sources.len(), &parts);
+            assert_eq!(later.members, members);
+            let mut expected = vec![Vec::new(); sources.len()];
+            for &(from, to) in &spans {
+                for at in from..to - 1 {
+                    expected[members[at as usize] as usize].push((at + 1, to));
+                }
+            }
+            for (d, tails) in expected.iter().enumerate() {
+                assert_eq!(
+                    &later.tails[later.starts[d]..later.starts[d + 1]],
+                    &tails[..]
+                );
+            }
         }
     }
 }

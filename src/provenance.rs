@@ -112,10 +112,14 @@ fn identities(doc: &Document) -> Vec<String> {
 /// Signals from one document citing the other's outlet, author or URL.
 fn attribution_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
     let cites = |citing: &Document, cited: &Document| -> Option<String> {
+        let names = identities(cited);
+        // Lowercasing a whole text is the costly part: only for a document
+        // with something to cite.
+        if names.is_empty() {
+            return None;
+        }
         let text = citing.text.to_lowercase();
-        identities(cited)
-            .into_iter()
-            .find(|name| text.contains(name.as_str()))
+        names.into_iter().find(|name| text.contains(name.as_str()))
     };
     match (cites(a, b), cites(b, a)) {
         (Some(name), None) => out.push(Evidence {

@@ -225,6 +225,7 @@ pub fn is_stopword(word: &str) -> bool {
 pub struct UnitExtractor {
     stemmer: Stemmer,
     params: UnitParams,
+    memo_hasher: ahash::RandomState,
 }
 
 impl UnitExtractor {
@@ -233,6 +234,7 @@ impl UnitExtractor {
         UnitExtractor {
             stemmer: Stemmer::create(Algorithm::English),
             params,
+            memo_hasher: memo_hasher(),
         }
     }
 
@@ -244,17 +246,45 @@ impl UnitExtractor {
     /// [`UnitExtractor::term`] through a memo the caller already holds, so a
     /// whole document pays for the thread-local access once.
     fn cached_term(&self, cache: &mut [(u64, u64)], word: &str) -> Option<u64> {
-        // Keyed by the word's 64-bit hash: no string compare on a hit, and a
-        // collision (odds 2^-64 per pair of words) is harmless in practice.
-        let key = stable_hash(word.as_bytes(), TERM_SEED ^ 1);
-        // Direct-mapped: one probe, a miss overwrites the slot.
-        let slot = &mut cache[(key as usize) & (TERM_CACHE_SLOTS - 1)];
-        if slot.0 == key && key != 0 {
-            return (slot.1 != STOPWORD).then_some(slot.1);
+        self.cached_term_keyed(cache, self.memo_key(word.as_bytes()), word)
+    }
+
+    /// [`UnitExtractor::cached_term`] with the word's memo key already
+    /// computed (see [`prefetch_slot`]).
+    #[inline]
+    fn cached_term_keyed(&self, cache: &mut [(u64, u64)], key: u64, word: &str) -> Option<u64> {
+        // A set of `MEMO_WAYS` slots (one cache line), most recently used
+        // first: a hit moves to the front, a miss evicts the last.
+        let set = &mut cache[memo_slot(key)..memo_slot(key) + MEMO_WAYS];
+        if key != 0 {
+            if let Some(way) = set.iter().position(|s| s.0 == key) {
+                let value = set[way].1;
+                set[..=way].rotate_right(1);
+                return (value != STOPWORD).then_some(value);
+            }
         }
         let value = self.term_uncached(word);
-        *slot = (key, value.unwrap_or(STOPWORD));
+        set.rotate_right(1);
+        set[0] = (key, value.unwrap_or(STOPWORD));
         value
+    }
+
+    /// The memo key of a word: a 64-bit hash, so a hit needs no string
+    /// compare (a collision, odds 2^-64 per pair of words, is harmless). Only
+    /// a key in memory, never stored: a fast in-memory hash, not the stable
+    /// one, which costs several times more per word.
+    #[inline]
+    fn memo_key(&self, word: &[u8]) -> u64 {
+        self.memo_hasher.hash_one(word)
+    }
+
+    /// The memo keys of all words of a text, in order.
+    fn memo_keys(&self, norm: &NormalizedText) -> Vec<u64> {
+        let bytes = norm.norm.as_bytes();
+        norm.tokens
+            .iter()
+            .map(|t| self.memo_key(&bytes[t.norm_start as usize..t.norm_end as usize]))
+            .collect()
     }
 
     fn term_uncached(&self, word: &str) -> Option<u64> {
@@ -272,11 +302,17 @@ impl UnitExtractor {
     /// The sorted, unique content bigrams of a whole text: the same set as
     /// [`content_bigrams`] over its units, without building the units.
     pub fn bigrams(&self, norm: &NormalizedText) -> Vec<u64> {
-        let mut out = Vec::with_capacity(norm.len() / 2);
+        // Up to one bigram per token: growing the vector mid-document
+        // costs more than the room.
+        let mut out = Vec::with_capacity(norm.len());
         with_term_cache(|cache| {
+            let keys = self.memo_keys(norm);
             let mut prev: Option<u64> = None;
-            for i in 0..norm.len() {
-                if let Some(t) = self.cached_term(cache, norm.word(i)) {
+            for (i, &key) in keys.iter().enumerate() {
+                if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
+                    prefetch_slot(cache, ahead);
+                }
+                if let Some(t) = self.cached_term_keyed(cache, key, norm.word(i)) {
                     if let Some(p) = prev {
                         out.push(bigram(p, t));
                     }
@@ -286,6 +322,8 @@ impl UnitExtractor {
         });
         out.sort_unstable();
         out.dedup();
+        // Kept for the whole run: give back the room of the repeats.
+        out.shrink_to_fit();
         out
     }
 
@@ -295,6 +333,7 @@ impl UnitExtractor {
     }
 
     fn units_with(&self, cache: &mut [(u64, u64)], text: &str, norm: &NormalizedText) -> Vec<Unit> {
+        let keys = self.memo_keys(norm);
         let mut units = Vec::new();
         for (first, next) in sentences(text, norm) {
             let mut from = first;
@@ -306,7 +345,7 @@ impl UnitExtractor {
                 } else {
                     to
                 };
-                units.push(self.unit(cache, text, norm, from, to));
+                units.push(self.unit(cache, &keys, text, norm, from, to));
                 from = to;
             }
         }
@@ -316,6 +355,7 @@ impl UnitExtractor {
     fn unit(
         &self,
         cache: &mut [(u64, u64)],
+        keys: &[u64],
         text: &str,
         norm: &NormalizedText,
         from: usize,
@@ -324,7 +364,10 @@ impl UnitExtractor {
         let mut weighted: Vec<(u64, u8)> = Vec::with_capacity(to - from);
         for i in from..to {
             let word = norm.word(i);
-            if let Some(term) = self.cached_term(cache, word) {
+            if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
+                prefetch_slot(cache, ahead);
+            }
+            if let Some(term) = self.cached_term_keyed(cache, keys[i], word) {
                 let t = norm.tokens[i];
                 let original = &text[t.start as usize..t.end as usize];
                 let weight = if word.bytes().any(|b| b.is_ascii_digit()) {
@@ -410,6 +453,44 @@ fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
 
 /// Slots of the per-thread memo of [`UnitExtractor::term`] (1 MiB).
 const TERM_CACHE_SLOTS: usize = 1 << 18;
+
+/// How many words ahead the memo slot is prefetched: the memo is larger than
+/// the L2 cache, and a probe that waits on memory costs more than the rest of
+/// a word's work on a hit.
+const PREFETCH_AHEAD: usize = 8;
+
+/// The hasher of memo keys: fixed seeds, so every extractor and thread
+/// agrees (the memo lives per thread, not per extractor).
+fn memo_hasher() -> ahash::RandomState {
+    ahash::RandomState::with_seeds(TERM_SEED, TERM_SEED ^ 1, TERM_SEED ^ 2, TERM_SEED ^ 3)
+}
+
+/// Slots per memo set: four 16-byte slots fill one 64-byte cache line, so
+/// the associativity (far fewer words evicted by a collision) costs no extra
+/// memory traffic.
+const MEMO_WAYS: usize = 4;
+
+/// The first memo slot of a key's set.
+#[inline]
+fn memo_slot(key: u64) -> usize {
+    (key as usize) & (TERM_CACHE_SLOTS - 1) & !(MEMO_WAYS - 1)
+}
+
+/// Asks the CPU to start loading the memo slot of `key` (a hint only).
+#[inline]
+fn prefetch_slot(cache: &[(u64, u64)], key: u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let slot: *const (u64, u64) = &cache[memo_slot(key)];
+        // SAFETY: prefetching is a hint with no effect on memory; the
+        // pointer is to a live element of `cache`.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast())
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (cache, key);
+}
 
 /// Marks a stopword in the memo (a term hash equal to it would read as a
 /// stopword: odds 2^-64).

@@ -1,14 +1,102 @@
 //! JSON and JSON Lines printers, and the reader for saved reports.
 
-use super::Report;
+use super::{Cluster, DocumentInfo, Finding, Report, Stats, Summary};
 use crate::error::{Error, Result};
+use crate::input::InputError;
+use rayon::prelude::*;
+use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes the report as one pretty-printed JSON object.
+/// The fields of [`Report`] in its order, borrowed, with the two long lists
+/// left empty: they are printed separately and spliced in.
+#[derive(Serialize)]
+struct Skeleton<'a> {
+    version: u32,
+    tool: &'a str,
+    params: &'a serde_json::Value,
+    summary: &'a Summary,
+    documents: &'a [DocumentInfo],
+    pairs: &'a [Finding],
+    clusters: &'a [Cluster],
+    errors: &'a [InputError],
+    stats: &'a Stats,
+}
+
+/// Writes the report as one pretty-printed JSON object: the same bytes as
+/// `serde_json::to_writer_pretty` of the report, with the documents and the
+/// findings (most of the bytes) printed in parallel.
 pub fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
+    let skeleton = serde_json::to_vec_pretty(&Skeleton {
+        version: report.version,
+        tool: &report.tool,
+        params: &report.params,
+        summary: &report.summary,
+        documents: &[],
+        pairs: &[],
+        clusters: &report.clusters,
+        errors: &report.errors,
+        stats: &report.stats,
+    })?;
+    let mut rest = skeleton.as_slice();
+    for (key, list) in [
+        (
+            &b"\n  \"documents\": []"[..],
+            pretty_elements(&report.documents)?,
+        ),
+        (&b"\n  \"pairs\": []"[..], pretty_elements(&report.pairs)?),
+    ] {
+        // Top-level keys sit on their own line at depth 1: no string value
+        // can hold that newline unescaped.
+        let at = rest
+            .windows(key.len())
+            .position(|w| w == key)
+            .expect("the skeleton prints every report field");
+        let open = at + key.len() - 1;
+        out.write_all(&rest[..open])?;
+        if list.is_empty() {
+            out.write_all(b"]")?;
+        } else {
+            for part in &list {
+                out.write_all(part)?;
+            }
+            out.write_all(b"\n  ]")?;
+        }
+        rest = &rest[open + 1..];
+    }
+    out.write_all(rest)?;
     out.write_all(b"\n")
+}
+
+/// The elements of a top-level array as `to_writer_pretty` prints them
+/// after the `[`: each on a new line at depth 2, separated by commas.
+/// Printed in parallel in blocks; the blocks in order.
+fn pretty_elements<T: Serialize + Sync>(items: &[T]) -> std::io::Result<Vec<Vec<u8>>> {
+    const INDENT: &[u8] = b"\n    ";
+    items
+        .par_chunks(64)
+        .enumerate()
+        .map(|(block, chunk)| {
+            let (mut buf, mut one) = (Vec::new(), Vec::new());
+            for (i, item) in chunk.iter().enumerate() {
+                if block > 0 || i > 0 {
+                    buf.push(b',');
+                }
+                buf.extend_from_slice(INDENT);
+                one.clear();
+                serde_json::to_writer_pretty(&mut one, item)?;
+                // Strings escape their newlines, so every raw newline is a
+                // line break of the layout: indent it two levels deeper.
+                for (j, line) in one.split(|&b| b == b'\n').enumerate() {
+                    if j > 0 {
+                        buf.extend_from_slice(INDENT);
+                    }
+                    buf.extend_from_slice(line);
+                }
+            }
+            Ok(buf)
+        })
+        .collect()
 }
 
 /// Writes one JSON object per finding, one per line (no header), for
@@ -42,4 +130,53 @@ pub fn read_json(path: &Path) -> Result<Report> {
         });
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{load, InputOptions};
+    use crate::params::Params;
+    use crate::pipeline::{scan, Scope};
+
+    fn reference(report: &Report) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(report).unwrap();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    fn written(report: &Report) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        write_json(report, &mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn parallel_printing_gives_the_bytes_of_serde_pretty() {
+        let loaded = load(&["samples".into()], &InputOptions::default());
+        let mut report = scan(
+            &loaded.documents,
+            loaded.errors,
+            &Params::default(),
+            Scope::All,
+        );
+        assert!(!report.pairs.is_empty(), "samples hold one finding");
+        assert_eq!(written(&report), reference(&report));
+        // Lists spanning several print blocks, with passages whose texts
+        // hold newlines and quotes.
+        let (documents, pairs) = (report.documents.clone(), report.pairs.clone());
+        for k in 0..150 {
+            report
+                .documents
+                .extend(documents.iter().cloned().map(|mut d| {
+                    d.id = format!("{k}\n\"{}", d.id);
+                    d
+                }));
+            report.pairs.extend(pairs.iter().cloned());
+        }
+        assert_eq!(written(&report), reference(&report));
+        report.documents.clear();
+        report.pairs.clear();
+        assert_eq!(written(&report), reference(&report));
+    }
 }
