@@ -16,7 +16,9 @@ use crate::report::{
     round4, Cluster, DocumentInfo, Finding, MatchKind, Passage, Report, Stats, Verdict,
     SCHEMA_VERSION,
 };
-use crate::shingle::{content_hash, sorted_intersection_len, word_shingles, Shingles};
+use crate::shingle::{
+    content_hash, shingle_hash, sorted_intersection_len, word_shingles, Shingles,
+};
 use crate::sketch::{MinHasher, Signature};
 use crate::units::{Unit, UnitExtractor, UnitParams};
 use crate::verify::{set_similarity, SetSimilarity};
@@ -40,6 +42,10 @@ pub struct Features {
     /// Content units (rewrite tier, alignment), built on first use: only
     /// documents that are part of a candidate pair ever need them.
     pub units: OnceLock<Vec<Unit>>,
+    /// Hash of the word trigram starting at each token, built with the
+    /// units: the verbatim test of a passage reads it instead of normalizing
+    /// the passage text again.
+    pub token_trigrams: OnceLock<Vec<u64>>,
     /// Sorted, unique bigrams of consecutive content terms: the rewrite
     /// tier's candidate keys and its whole-document similarity.
     pub bigrams: Vec<u64>,
@@ -92,6 +98,7 @@ impl Extractor {
             shingles,
             signature,
             units,
+            token_trigrams: OnceLock::new(),
             bigrams,
         }
     }
@@ -101,8 +108,44 @@ impl Features {
     /// The document's content units, built once on first use.
     pub fn units(&self, doc: &Document) -> &[Unit] {
         self.units.get_or_init(|| {
-            UnitExtractor::new(UnitParams::default()).units(&doc.text, &normalize(&doc.text))
+            let norm = normalize(&doc.text);
+            let trigrams = (0..norm.len().saturating_sub(2))
+                .map(|i| shingle_hash(norm.span(i, i + 3)))
+                .collect();
+            let _ = self.token_trigrams.set(trigrams);
+            UnitExtractor::new(UnitParams::default()).units(&doc.text, &norm)
         })
+    }
+
+    /// The sorted, unique word-trigram hashes of the tokens `from..to`
+    /// (the same set as normalizing that span's text and shingling it by 3).
+    fn span_trigrams(&self, doc: &Document, from: usize, to: usize) -> Vec<u64> {
+        match self.token_trigrams.get() {
+            Some(all) if to >= from + 3 && to - 2 <= all.len() => {
+                let mut v = all[from..to - 2].to_vec();
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            // Spans under three tokens (one shingle of all their words), or
+            // units built without trigrams.
+            _ => {
+                let norm = normalize(&doc.text);
+                let (from, to) = (from.min(norm.len()), to.min(norm.len()));
+                if from >= to {
+                    Vec::new()
+                } else if to - from < 3 {
+                    vec![shingle_hash(norm.span(from, to))]
+                } else {
+                    let mut v: Vec<u64> = (from..to - 2)
+                        .map(|i| shingle_hash(norm.span(i, i + 3)))
+                        .collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                }
+            }
+        }
     }
 }
 
@@ -607,17 +650,10 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
     }
 }
 
-/// Word-trigram hashes of a text slice, for the verbatim test of a passage.
-fn trigrams(text: &str) -> Vec<u64> {
-    word_shingles(&normalize(text), 3).0
-}
-
 /// Turns unit passages into report passages with byte ranges and texts.
 fn report_passages(
-    a: &Document,
-    ua: &[Unit],
-    b: &Document,
-    ub: &[Unit],
+    (a, fa, ua): (&Document, &Features, &[Unit]),
+    (b, fb, ub): (&Document, &Features, &[Unit]),
     passages: &[UnitPassage],
 ) -> Vec<Passage> {
     passages
@@ -632,7 +668,15 @@ fn report_passages(
                 ub[p.b_units.1 as usize].end as usize,
             ];
             let (ta, tb) = (&a.text[ra[0]..ra[1]], &b.text[rb[0]..rb[1]]);
-            let (ga, gb) = (trigrams(ta), trigrams(tb));
+            let tokens = |u: &[Unit], (first, last): (u32, u32)| {
+                (
+                    u[first as usize].first_token as usize,
+                    u[last as usize].end_token as usize,
+                )
+            };
+            let (a0, a1) = tokens(ua, p.a_units);
+            let (b0, b1) = tokens(ub, p.b_units);
+            let (ga, gb) = (fa.span_trigrams(a, a0, a1), fb.span_trigrams(b, b0, b1));
             let shared = sorted_intersection_len(&ga, &gb) as f64;
             let verbatim = shared / (ga.len().min(gb.len()).max(1) as f64) >= 0.5;
             Passage {
@@ -691,7 +735,7 @@ pub fn finding(
         source: prov.source,
         confidence: prov.confidence,
         evidence: prov.evidence,
-        passages: report_passages(a, ua, b, ub, &e.passages),
+        passages: report_passages((a, fa, ua), (b, fb, ub), &e.passages),
     })
 }
 
@@ -910,6 +954,31 @@ fn clusters(documents: &[Document], features: &[Features], findings: &[Finding])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn span_trigrams_equal_shingling_the_span_text() {
+        let text = std::fs::read_to_string("samples/001_0ae9a733e2d797e1.txt").unwrap();
+        let doc = Document::from_text("d", &text);
+        let params = Params::new(5, 16, 0.5).unwrap();
+        let f = Extractor::new(&params).features(&doc);
+        let units = f.units(&doc).to_vec();
+        assert!(units.len() > 10);
+        for w in units.windows(3) {
+            let (from, to) = (w[0].first_token as usize, w[2].end_token as usize);
+            let slice = &text[w[0].start as usize..w[2].end as usize];
+            let expected = word_shingles(&normalize(slice), 3).0;
+            assert_eq!(f.span_trigrams(&doc, from, to), expected, "{slice}");
+        }
+        // A one-token span: one shingle of that token.
+        let u = &units[0];
+        let first = u.first_token as usize;
+        let one = &text[u.start as usize..];
+        let word_end = one.find(' ').unwrap_or(one.len());
+        assert_eq!(
+            f.span_trigrams(&doc, first, first + 1),
+            word_shingles(&normalize(&one[..word_end]), 3).0
+        );
+    }
 
     #[test]
     fn rare_buckets_equal_sorting_and_scanning() {
