@@ -49,6 +49,17 @@ pub fn write_text(report: &Report, opts: &TextOptions, out: &mut dyn Write) -> s
         s.errors,
         if s.errors == 1 { "" } else { "s" },
     )?;
+    if let Some(line) = params_line(&report.params) {
+        writeln!(out, "{line}")?;
+    }
+    let total_ms: f64 = report.stats.timings_ms.values().sum();
+    if total_ms > 0.0 {
+        writeln!(
+            out,
+            "compared in {total_ms:.0} ms on {} threads",
+            report.stats.threads
+        )?;
+    }
     for e in &report.errors {
         match e.line {
             Some(line) => writeln!(out, "error: {}:{}: {}", e.file, line, e.message)?,
@@ -65,6 +76,24 @@ pub fn write_text(report: &Report, opts: &TextOptions, out: &mut dyn Write) -> s
         write_finding(i, f, opts, out)?;
     }
     Ok(())
+}
+
+/// The run's detection settings in one line, from the report's `params`
+/// (absent keys, as in a report from an older version, are skipped).
+fn params_line(params: &serde_json::Value) -> Option<String> {
+    let lsh = &params["lsh"];
+    let (bands, rows) = (lsh["bands"].as_u64()?, lsh["rows"].as_u64()?);
+    let mut line = format!(
+        "near-duplicate tier: Jaccard >= {} (LSH {bands} bands x {rows} rows, {}-word shingles, {} permutations)",
+        params["threshold"].as_f64()?,
+        params["shingle_size"].as_u64()?,
+        params["num_perm"].as_u64()?,
+    );
+    line.push_str(match params["rewrite_tier"].as_bool() {
+        Some(false) => "; rewrite tier off",
+        _ => "; rewrite tier on",
+    });
+    Some(line)
 }
 
 /// One finding: header, provenance, passages.
