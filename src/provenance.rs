@@ -238,22 +238,11 @@ pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{DocMeta, Encoding, Format};
 
     fn doc(id: &str, date: Option<&str>, text: &str) -> Document {
-        Document {
-            id: id.into(),
-            path: id.into(),
-            text: text.into(),
-            bytes: text.len(),
-            encoding: Encoding::Utf8,
-            format: Format::Text,
-            meta: DocMeta {
-                date: date.map(Into::into),
-                ..Default::default()
-            },
-            warnings: vec![],
-        }
+        let mut d = Document::from_text(id, text);
+        d.meta.date = date.map(Into::into);
+        d
     }
 
     /// A pair whose passage coverage equals its content containment.

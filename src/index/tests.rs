@@ -1,17 +1,7 @@
 use super::*;
-use crate::input::Encoding;
 
 fn doc(id: &str, text: &str) -> Document {
-    Document {
-        id: id.into(),
-        path: id.into(),
-        text: text.into(),
-        bytes: text.len(),
-        encoding: Encoding::Utf8,
-        format: Format::Text,
-        meta: DocMeta::default(),
-        warnings: Vec::new(),
-    }
+    Document::from_text(id, text)
 }
 
 const TEXT: &str = "The river flooded the lower town after three days of rain, and the \
