@@ -451,3 +451,26 @@ fn github_annotations_point_at_the_passage_lines_of_the_new_file() {
         assert!(line.contains(&format!(",line={expected_line},")), "{line}");
     }
 }
+
+#[test]
+fn check_writes_an_html_page_with_the_passages_highlighted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = samples_without(tmp.path(), &[REWRITE]);
+    let index = tmp.path().join("index.db");
+    build(&corpus, &index, &[]);
+    let page = tmp.path().join("check.html");
+    dedup()
+        .args(["check", &format!("samples/{REWRITE}"), "--index"])
+        .arg(&index)
+        .args(["--format", "html", "-o"])
+        .arg(&page)
+        .assert()
+        .code(1);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(ASTANA_TIMES));
+    // Both sides carry highlighted passages: the indexed text was used.
+    assert!(
+        html.matches("data-p=\"0\"").count() >= 2,
+        "passage 0 not on both sides"
+    );
+}
