@@ -551,9 +551,21 @@ pub fn evaluate(
     } else {
         Vec::new()
     };
+    // A whole-document finding whose sentences were all rewritten past the
+    // seed threshold still shows where the two texts agree most: its best
+    // window pair, so no finding comes without a passage to read.
+    let window = match window {
+        None if passages.is_empty() && whole_document && !exact && params.rewrite_tier => {
+            best_window(ua, ub, &shared, &params.align)
+        }
+        w => w,
+    };
+    let shown_window = window.filter(|w| {
+        window_qualifies(w, params) || (passages.is_empty() && whole_document && !exact)
+    });
     // A window match that no sentence-level passage covers is a passage of
     // its own (a paraphrased paragraph whose sentences were merged or split).
-    if let Some(w) = window.filter(|w| window_qualifies(w, params)) {
+    if let Some(w) = shown_window {
         let overlaps = passages
             .iter()
             .any(|p| p.a_units.0 <= w.a_units.1 && w.a_units.0 <= p.a_units.1);

@@ -198,3 +198,22 @@ fn news_rewrites_meet_the_quality_bar() {
     every_kind_found_at_least(&m, 0.75);
     assert_eq!(m["fp"], 0, "{m}");
 }
+
+/// Every finding shows where the reuse is: at least one passage, whose
+/// ranges slice to its printed texts.
+#[test]
+fn every_finding_on_the_evaluation_sets_has_passages() {
+    for set in ["clough-dev", "news-dev"] {
+        let dir = format!("../shared/eval/{set}/docs");
+        if !Path::new(&dir).exists() {
+            eprintln!("skipped {set}: ../shared/eval is not here");
+            continue;
+        }
+        let report = scan_json(&dir);
+        for f in report["pairs"].as_array().unwrap() {
+            let passages = f["passages"].as_array().unwrap();
+            assert!(!passages.is_empty(), "{set}: finding without passages: {f}");
+            assert!(f["coverage_a"].as_f64().unwrap() > 0.0);
+        }
+    }
+}
