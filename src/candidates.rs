@@ -114,6 +114,12 @@ pub fn band_keys(sig: &Signature, params: LshParams) -> Vec<u64> {
         .collect()
 }
 
+/// Whether a signature takes part in LSH banding: long enough for the bands
+/// and not the signature of an empty shingle set (all slots at the maximum).
+pub fn has_bands(sig: &Signature, params: LshParams) -> bool {
+    sig.0.len() >= params.bands * params.rows && sig.0.iter().any(|&v| v != u32::MAX)
+}
+
 /// Candidate pairs among `signatures` (empty signatures are skipped). A
 /// bucket larger than `max_bucket` is linked as a star around its first
 /// member instead of all pairs, which keeps clusters connected without a
@@ -126,9 +132,7 @@ pub fn candidate_pairs(
     let mut entries: Vec<(u64, u32)> = signatures
         .par_iter()
         .enumerate()
-        .filter(|(_, s)| {
-            s.0.len() >= params.bands * params.rows && s.0.iter().any(|&v| v != u32::MAX)
-        })
+        .filter(|(_, s)| has_bands(s, params))
         .flat_map_iter(|(i, s)| band_keys(s, params).into_iter().map(move |k| (k, i as u32)))
         .collect();
     entries.par_sort_unstable();

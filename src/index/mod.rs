@@ -17,7 +17,7 @@
 
 mod schema;
 
-use crate::candidates::band_keys;
+use crate::candidates::{band_keys, has_bands};
 use crate::error::{Error, Result};
 use crate::input::{DocMeta, Document, Encoding, Format};
 use crate::params::Params;
@@ -307,7 +307,7 @@ impl Index {
                     ])
                     .map_err(&err)?;
                 let rowid = tx.last_insert_rowid();
-                if has_bands(f, lsh) {
+                if has_bands(&f.signature, lsh) {
                     bands.extend(
                         band_keys(&f.signature, lsh)
                             .iter()
@@ -448,7 +448,7 @@ impl Index {
                     wanted.insert(r.map_err(&err)?);
                 }
             }
-            if has_bands(f, lsh) {
+            if has_bands(&f.signature, lsh) {
                 for key in band_keys(&f.signature, lsh) {
                     let rows = band
                         .query_map(params![key as i64, MAX_BAND_BUCKET as i64], |r| {
@@ -553,12 +553,6 @@ impl Index {
 /// is boilerplate, and the scan links such buckets as a star anyway.
 const MAX_BAND_BUCKET: usize = 1000;
 
-/// Whether a signature takes part in LSH banding (the same test as
-/// [`crate::candidates::candidate_pairs`]).
-fn has_bands(f: &Features, lsh: crate::candidates::LshParams) -> bool {
-    f.signature.0.len() >= lsh.bands * lsh.rows && f.signature.0.iter().any(|&v| v != u32::MAX)
-}
-
 /// A document row as stored.
 struct StoredDoc {
     id: String,
@@ -662,7 +656,7 @@ fn delete_entry(
 ) -> Result<()> {
     let err = sql(path);
     let f = extractor.features(&Document::from_text("", text));
-    if has_bands(&f, lsh) {
+    if has_bands(&f.signature, lsh) {
         let mut stmt = tx
             .prepare_cached("DELETE FROM bands WHERE key = ?1 AND doc = ?2")
             .map_err(&err)?;
