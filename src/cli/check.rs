@@ -1,17 +1,17 @@
 //! `dedup check`: new documents against an index or a directory, for CI.
 
 use super::{
-    configure_threads, print_input_errors, write_report, write_report_with_texts, DetectArgs,
-    InputArgs, OutputFormat, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
+    configure_threads, finish_output, open_output, print_input_errors, write_report,
+    write_report_with_texts, DetectArgs, InputArgs, OutputFormat, EXIT_CLEAN, EXIT_ERROR,
+    EXIT_FINDINGS,
 };
 use crate::check::{check_documents, check_index, fails, CheckRun};
 use crate::index::Index;
-use crate::input::{self, describe_io};
+use crate::input;
 use crate::report::baseline::{text_hash, Baseline};
 use crate::report::locate::{SourceText, Sources};
 use crate::report::{github, sarif, Verdict};
 use clap::{Args, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Output formats of `check`.
@@ -193,22 +193,13 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
                     )
                 })
                 .collect();
-            let mut sink: Box<dyn Write> = match &args.output {
-                Some(path) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(path)
-                        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), describe_io(&e)))?,
-                )),
-                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            };
+            let mut sink = open_output(args.output.as_ref())?;
             let result = if args.format == CheckFormat::Github {
                 github::write_github(&report, &sources, &fails_check, &mut sink)
             } else {
                 sarif::write_sarif(&report, &sources, &fails_check, &mut sink)
             };
-            match result.and_then(|_| sink.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                other => other?,
-            }
+            finish_output(result, &mut sink)?;
         }
     }
     if !args.quiet && args.format != CheckFormat::Text {

@@ -276,13 +276,7 @@ pub fn write_report_with_texts(
     output: Option<&PathBuf>,
     texts: &html::DocTexts,
 ) -> anyhow::Result<()> {
-    let mut sink: Box<dyn Write> = match output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), input::describe_io(&e)))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    let mut sink = open_output(output)?;
     let result = match format {
         OutputFormat::Text => text::write_text(
             report,
@@ -298,6 +292,23 @@ pub fn write_report_with_texts(
             html::write_html(report, texts, &html::HtmlOptions::default(), &mut sink)
         }
     };
+    finish_output(result, &mut sink)
+}
+
+/// The file `output`, or standard output when there is none, buffered.
+pub fn open_output(output: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), input::describe_io(&e)))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+/// Flushes a printer's output. A closed pipe (`dedup ... | head`) is not an
+/// error: the reader has seen what it wanted.
+pub fn finish_output(result: std::io::Result<()>, sink: &mut dyn Write) -> anyhow::Result<()> {
     match result.and_then(|_| sink.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

@@ -3,7 +3,7 @@
 
 use crate::report::{json, show, Report};
 use clap::Args;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Arguments of `dedup show`.
@@ -25,17 +25,14 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<i32> {
         width: width(stdout.is_terminal()),
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = super::open_output(None)?;
     let result = match args.pair.as_slice() {
         [] => show::write_list(&report, &opts, &mut out),
         [n] => show::write_pair(&report, pick_number(&report, n)?, &opts, &mut out),
         [a, b] => show::write_pair(&report, pick_ids(&report, a, b)?, &opts, &mut out),
         _ => unreachable!("clap allows at most two values"),
     };
-    match result.and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other?,
-    }
+    super::finish_output(result, &mut out)?;
     Ok(super::EXIT_CLEAN)
 }
 

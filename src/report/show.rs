@@ -3,7 +3,7 @@
 //! showing where the reused text lies. Also the numbered list of findings
 //! the view is chosen from.
 
-use super::text::wrap;
+use super::text::{trim, wrap};
 use super::{Finding, MatchKind, Report};
 use std::io::Write;
 
@@ -220,14 +220,6 @@ fn fit(line: &str, width: usize) -> String {
         return line.to_string();
     }
     wrap(line, width - 2, usize::MAX).join("\n  ")
-}
-
-fn trim(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        s.chars().take(width.saturating_sub(1)).collect::<String>() + "…"
-    }
 }
 
 fn pad(s: &str, width: usize) -> String {

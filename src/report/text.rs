@@ -155,7 +155,8 @@ pub fn write_finding(
     Ok(())
 }
 
-fn trim(s: &str, width: usize) -> String {
+/// `s` cut to `width` characters, the last one an ellipsis when cut.
+pub fn trim(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
     } else {
