@@ -26,16 +26,6 @@ pub struct CheckRun {
     pub is_new: Vec<bool>,
 }
 
-impl CheckRun {
-    /// The document with this id.
-    pub fn document(&self, id: &str) -> Option<(&Document, bool)> {
-        self.documents
-            .binary_search_by(|d| d.id.as_str().cmp(id))
-            .ok()
-            .map(|i| (&self.documents[i], self.is_new[i]))
-    }
-}
-
 /// Checks `new` against `collection` (documents already loaded). A
 /// collection document with the id of a new one is its old version and is
 /// left out.

@@ -10,7 +10,7 @@ use crate::index::Index;
 use crate::input;
 use crate::report::baseline::{text_hash, Baseline};
 use crate::report::locate::{SourceText, Sources};
-use crate::report::{github, sarif, Verdict};
+use crate::report::{github, html, sarif, Verdict};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -171,13 +171,12 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
         CheckFormat::Text => write_report(&report, OutputFormat::Text, args.output.as_ref())?,
         CheckFormat::Json => write_report(&report, OutputFormat::Json, args.output.as_ref())?,
         CheckFormat::Jsonl => write_report(&report, OutputFormat::Jsonl, args.output.as_ref())?,
-        CheckFormat::Html => {
-            let texts: crate::report::html::DocTexts = documents
-                .iter()
-                .map(|d| (d.id.as_str(), d.text.as_str()))
-                .collect();
-            write_report_with_texts(&report, OutputFormat::Html, args.output.as_ref(), &texts)?
-        }
+        CheckFormat::Html => write_report_with_texts(
+            &report,
+            OutputFormat::Html,
+            args.output.as_ref(),
+            &html::texts_of(&documents),
+        )?,
         CheckFormat::Github | CheckFormat::Sarif => {
             let sources: Sources = documents
                 .iter()

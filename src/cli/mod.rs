@@ -221,11 +221,7 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let texts: html::DocTexts = loaded
-        .documents
-        .iter()
-        .map(|d| (d.id.as_str(), d.text.as_str()))
-        .collect();
+    let texts = html::texts_of(&loaded.documents);
     write_report_with_texts(&report, args.format, args.output.as_ref(), &texts)?;
     Ok(if report.pairs.is_empty() {
         EXIT_CLEAN

@@ -23,6 +23,14 @@ use std::io::Write;
 /// Document texts by document id, as the renderer looks them up.
 pub type DocTexts<'a> = HashMap<&'a str, &'a str>;
 
+/// The texts of loaded documents, by id.
+pub fn texts_of(documents: &[crate::input::Document]) -> DocTexts<'_> {
+    documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect()
+}
+
 /// Size limits of the page.
 #[derive(Debug, Clone, Copy)]
 pub struct HtmlOptions {
