@@ -17,7 +17,7 @@ use crate::report::{
     SCHEMA_VERSION,
 };
 use crate::shingle::{
-    content_hash, shingle_hash, sorted_intersection_len, word_shingles, Shingles,
+    content_hash, shingle_hash, sorted_intersection_len, span_shingles, word_shingles, Shingles,
 };
 use crate::sketch::{MinHasher, Signature};
 use crate::units::{Unit, UnitExtractor, UnitParams};
@@ -129,22 +129,7 @@ impl Features {
             }
             // Spans under three tokens (one shingle of all their words), or
             // units built without trigrams.
-            _ => {
-                let norm = normalize(&doc.text);
-                let (from, to) = (from.min(norm.len()), to.min(norm.len()));
-                if from >= to {
-                    Vec::new()
-                } else if to - from < 3 {
-                    vec![shingle_hash(norm.span(from, to))]
-                } else {
-                    let mut v: Vec<u64> = (from..to - 2)
-                        .map(|i| shingle_hash(norm.span(i, i + 3)))
-                        .collect();
-                    v.sort_unstable();
-                    v.dedup();
-                    v
-                }
-            }
+            _ => span_shingles(&normalize(&doc.text), from, to, 3).0,
         }
     }
 }

@@ -54,15 +54,21 @@ pub fn shingle_hash(words: &str) -> u64 {
 /// (but not empty) gives one shingle of all its tokens, so short documents
 /// still compare.
 pub fn word_shingles(text: &NormalizedText, k: usize) -> Shingles {
-    let n = text.len();
-    if n == 0 {
+    span_shingles(text, 0, text.len(), k)
+}
+
+/// [`word_shingles`] of the tokens `from..to` alone: the same set as
+/// shingling that span's text on its own.
+pub fn span_shingles(text: &NormalizedText, from: usize, to: usize, k: usize) -> Shingles {
+    let to = to.min(text.len());
+    if from >= to {
         return Shingles::default();
     }
     let k = k.max(1);
-    let mut hashes: Vec<u64> = if n < k {
-        vec![shingle_hash(text.span(0, n))]
+    let mut hashes: Vec<u64> = if to - from < k {
+        vec![shingle_hash(text.span(from, to))]
     } else {
-        (0..=n - k)
+        (from..=to - k)
             .map(|i| shingle_hash(text.span(i, i + k)))
             .collect()
     };
