@@ -539,15 +539,12 @@ pub fn evaluate(
     // A whole-document finding whose sentences were all rewritten past the
     // seed threshold still shows where the two texts agree most: its best
     // window pair, so no finding comes without a passage to read.
+    let needs_window = passages.is_empty() && whole_document && !exact && params.rewrite_tier;
     let window = match window {
-        None if passages.is_empty() && whole_document && !exact && params.rewrite_tier => {
-            best_window(ua, ub, &shared, &params.align)
-        }
+        None if needs_window => best_window(ua, ub, &shared, &params.align),
         w => w,
     };
-    let shown_window = window.filter(|w| {
-        window_qualifies(w, params) || (passages.is_empty() && whole_document && !exact)
-    });
+    let shown_window = window.filter(|w| needs_window || window_qualifies(w, params));
     // A window match that no sentence-level passage covers is a passage of
     // its own (a paraphrased paragraph whose sentences were merged or split).
     if let Some(w) = shown_window {

@@ -451,7 +451,8 @@ fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
     out
 }
 
-/// Slots of the per-thread memo of [`UnitExtractor::term`] (1 MiB).
+/// Slots of the per-thread memo of [`UnitExtractor::term`] (16 bytes each:
+/// 4 MiB).
 const TERM_CACHE_SLOTS: usize = 1 << 18;
 
 /// How many words ahead the memo slot is prefetched: the memo is larger than

@@ -312,10 +312,9 @@ pub fn finish_output(result: std::io::Result<()>, sink: &mut dyn Write) -> anyho
 }
 
 /// Width for text output: `COLUMNS`, else 100.
-pub fn terminal_width() -> usize {
+fn terminal_width() -> usize {
     let from_env = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok());
-    let _ = std::io::stdout().is_terminal();
     from_env.unwrap_or(100).clamp(40, 240)
 }
