@@ -239,66 +239,18 @@ fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMember
         .into_par_iter()
         .zip(parts)
         .for_each(|(dest, p)| dest.copy_from_slice(&p.members));
-    // Groups of consecutive parts with about equal numbers of members.
-    let per_group = total.div_ceil(rayon::current_num_threads()).max(1);
-    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut first = 0;
-    for i in 0..parts.len() {
-        if offsets[i + 1] - offsets[first] >= per_group {
-            groups.push(first..i + 1);
-            first = i + 1;
-        }
-    }
-    if first < parts.len() {
-        groups.push(first..parts.len());
-    }
-    let each_tail = |g: &std::ops::Range<usize>, f: &mut dyn FnMut(u32, (u32, u32))| {
-        for i in g.clone() {
-            let offset = offsets[i] as u32;
-            let p = &parts[i];
-            for &(from, to) in &p.spans {
-                for at in from..to - 1 {
-                    f(p.members[at as usize], (offset + at + 1, offset + to));
-                }
-            }
-        }
-    };
-    let histograms: Vec<Vec<usize>> = groups
-        .par_iter()
-        .map(|g| {
-            let mut h = vec![0usize; documents];
-            each_tail(g, &mut |d, _| h[d as usize] += 1);
-            h
-        })
-        .collect();
-    let mut starts = Vec::with_capacity(documents + 1);
-    let mut next = vec![vec![0usize; documents]; groups.len()];
-    let mut at = 0;
-    for d in 0..documents {
-        starts.push(at);
-        for (g, h) in histograms.iter().enumerate() {
-            next[g][d] = at;
-            at += h[d];
-        }
-    }
-    starts.push(at);
-    let mut tails: Vec<(u32, u32)> = Vec::with_capacity(at);
-    let dest = SharedSlice(tails.as_mut_ptr());
-    groups
-        .par_iter()
-        .zip(next.par_iter_mut())
-        .for_each(|(g, next)| {
-            let dest = &dest;
-            each_tail(g, &mut |d, tail| {
-                // SAFETY: every group owns the disjoint index ranges
-                // `next[g][d]..next[g][d] + histograms[g][d]` of `tails`, whose
-                // capacity is the sum of all histograms.
-                unsafe { dest.0.add(next[d as usize]).write(tail) };
-                next[d as usize] += 1;
-            });
-        });
-    // SAFETY: the scatter above wrote every index below `at` once.
-    unsafe { tails.set_len(at) };
+    let groups = balanced_groups(
+        parts.iter().map(|p| p.members.len()),
+        total.div_ceil(rayon::current_num_threads()),
+    );
+    let (tails, starts) = scatter(
+        &BucketTails {
+            parts,
+            offsets: &offsets,
+        },
+        &groups,
+        documents,
+    );
     LaterMembers {
         members,
         starts,
@@ -321,63 +273,21 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buc
     const BLOCKS: usize = 1 << BITS;
     const SUB_BITS: u32 = 8;
     let doc_mask = (1u64 << doc_bits) - 1;
-    let key = &|i: usize, x: u64| (x & !doc_mask) | i as u64;
-    let block = |x: u64| (x >> (64 - BITS)) as usize;
     let sub = |x: u64| ((x >> (64 - BITS - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as usize;
     let total: usize = sources.iter().map(|s| s.len()).sum();
-    // Groups of consecutive sources with about equal numbers of keys.
-    let per_group = total.div_ceil(rayon::current_num_threads() * 4).max(1);
-    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
-    let (mut first, mut held) = (0, 0);
-    for (i, s) in sources.iter().enumerate() {
-        held += s.len();
-        if held >= per_group {
-            groups.push(first..i + 1);
-            (first, held) = (i + 1, 0);
-        }
-    }
-    if first < sources.len() {
-        groups.push(first..sources.len());
-    }
-    let histograms: Vec<Vec<usize>> = groups
-        .par_iter()
-        .map(|g| {
-            let mut h = vec![0usize; BLOCKS];
-            for_each_key(sources, g, key, |x| h[block(x)] += 1);
-            h
-        })
-        .collect();
-    // Where each group starts writing in each block: blocks in order, and
-    // within a block the groups in order.
-    let mut starts = vec![vec![0usize; BLOCKS]; histograms.len()];
-    let mut bounds = Vec::with_capacity(BLOCKS + 1);
-    let mut at = 0;
-    for b in 0..BLOCKS {
-        bounds.push(at);
-        for (g, h) in histograms.iter().enumerate() {
-            starts[g][b] = at;
-            at += h[b];
-        }
-    }
-    bounds.push(at);
-    let mut keys: Vec<u64> = Vec::with_capacity(total);
-    let dest = SharedSlice(keys.as_mut_ptr());
-    groups
-        .par_iter()
-        .zip(starts.par_iter_mut())
-        .for_each(|(g, next)| {
-            let dest = &dest;
-            for_each_key(sources, g, key, |x| {
-                let b = block(x);
-                // SAFETY: every group owns the disjoint index ranges
-                // `starts[g][b]..starts[g][b] + histograms[g][b]` of `keys`,
-                // whose capacity is `total`, the sum of all histograms.
-                unsafe { dest.0.add(next[b]).write(x) };
-                next[b] += 1;
-            });
-        });
-    // SAFETY: the scatter above wrote every index below `total` once.
-    unsafe { keys.set_len(total) };
+    let groups = balanced_groups(
+        sources.iter().map(|s| s.len()),
+        total.div_ceil(rayon::current_num_threads() * 4),
+    );
+    let (keys, bounds) = scatter(
+        &PackedKeys {
+            sources,
+            doc_mask,
+            bits: BITS,
+        },
+        &groups,
+        BLOCKS,
+    );
     let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
     blocks
         .par_chunks(16)
@@ -434,17 +344,133 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buc
         .collect()
 }
 
-/// Calls `f` on the key of each element of the sources in `group`.
-#[inline]
-fn for_each_key(
-    sources: &[&[u64]],
-    group: &std::ops::Range<usize>,
-    key: &impl Fn(usize, u64) -> u64,
-    mut f: impl FnMut(u64),
-) {
-    for i in group.clone() {
-        for &x in sources[i] {
-            f(key(i, x));
+/// Consecutive ranges of `0..weights.len()`, each holding at least
+/// `per_group` of the weight (the last one what is left), so that parallel
+/// tasks get about equal work.
+fn balanced_groups(
+    weights: impl Iterator<Item = usize>,
+    per_group: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let per_group = per_group.max(1);
+    let mut groups = Vec::new();
+    let (mut first, mut held, mut n) = (0, 0, 0);
+    for (i, w) in weights.enumerate() {
+        held += w;
+        n = i + 1;
+        if held >= per_group {
+            groups.push(first..n);
+            (first, held) = (n, 0);
+        }
+    }
+    if first < n {
+        groups.push(first..n);
+    }
+    groups
+}
+
+/// Items that [`scatter`] places into buckets, group by group.
+trait Scatter: Sync {
+    /// What is placed.
+    type Item: Copy + Send;
+    /// Calls `f(bucket, item)` for every item of `group`, in the same order
+    /// on every call.
+    fn each(&self, group: &std::ops::Range<usize>, f: impl FnMut(usize, Self::Item));
+}
+
+/// A stable parallel counting sort: every group's items, bucket after
+/// bucket (within a bucket the groups in order, each group's items in
+/// order), and where each bucket starts (`buckets + 1` bounds). One parallel
+/// pass counts per group, a second writes every item straight to its place.
+fn scatter<S: Scatter>(
+    source: &S,
+    groups: &[std::ops::Range<usize>],
+    buckets: usize,
+) -> (Vec<S::Item>, Vec<usize>) {
+    let histograms: Vec<Vec<usize>> = groups
+        .par_iter()
+        .map(|g| {
+            let mut h = vec![0usize; buckets];
+            source.each(g, |b, _| h[b] += 1);
+            h
+        })
+        .collect();
+    // Where each group starts writing in each bucket.
+    let mut next = vec![vec![0usize; buckets]; groups.len()];
+    let mut bounds = Vec::with_capacity(buckets + 1);
+    let mut at = 0;
+    for b in 0..buckets {
+        bounds.push(at);
+        for (g, h) in histograms.iter().enumerate() {
+            next[g][b] = at;
+            at += h[b];
+        }
+    }
+    bounds.push(at);
+    let mut items: Vec<S::Item> = Vec::with_capacity(at);
+    let dest = SharedSlice(items.as_mut_ptr());
+    groups
+        .par_iter()
+        .zip(next.par_iter_mut())
+        .for_each(|(g, next)| {
+            let dest = &dest;
+            source.each(g, |b, item| {
+                // SAFETY: every group owns the disjoint index ranges
+                // `next[g][b]..next[g][b] + histograms[g][b]` of `items`,
+                // whose capacity is the sum of all histograms; `each` gives
+                // the same items on both passes.
+                unsafe { dest.0.add(next[b]).write(item) };
+                next[b] += 1;
+            });
+        });
+    // SAFETY: the scatter above wrote every index below `at` once.
+    unsafe { items.set_len(at) };
+    (items, bounds)
+}
+
+/// The packed keys `(x & !doc_mask) | i` of every `x` of every
+/// `sources[i]`, bucketed by their top `bits` bits.
+struct PackedKeys<'a> {
+    sources: &'a [&'a [u64]],
+    doc_mask: u64,
+    bits: u32,
+}
+
+impl Scatter for PackedKeys<'_> {
+    type Item = u64;
+    #[inline]
+    fn each(&self, group: &std::ops::Range<usize>, mut f: impl FnMut(usize, u64)) {
+        for i in group.clone() {
+            for &x in self.sources[i] {
+                let key = (x & !self.doc_mask) | i as u64;
+                f((key >> (64 - self.bits)) as usize, key);
+            }
+        }
+    }
+}
+
+/// For each member of a rare bucket but its last, the range of the members
+/// after it, bucketed by that member's document (ranges into the joined
+/// members: part `i` starts at `offsets[i]`).
+struct BucketTails<'a> {
+    parts: &'a [Buckets],
+    offsets: &'a [usize],
+}
+
+impl Scatter for BucketTails<'_> {
+    type Item = (u32, u32);
+    #[inline]
+    fn each(&self, group: &std::ops::Range<usize>, mut f: impl FnMut(usize, (u32, u32))) {
+        for i in group.clone() {
+            let offset = self.offsets[i] as u32;
+            let p = &self.parts[i];
+            for &(from, to) in &p.spans {
+                for at in from..to - 1 {
+                    f(
+                        p.members[at as usize] as usize,
+                        (offset + at + 1, offset + to),
+                    );
+                }
+            }
         }
     }
 }
@@ -452,8 +478,7 @@ fn for_each_key(
 /// A raw pointer that threads may share because each writes only its own
 /// disjoint indices.
 struct SharedSlice<T>(*mut T);
-// SAFETY: used only for disjoint writes of plain integers, see
-// `rare_buckets` and `later_members_by_document`.
+// SAFETY: used only for disjoint writes of plain integers, see `scatter`.
 unsafe impl<T: Send> Sync for SharedSlice<T> {}
 
 /// The evaluation of one candidate pair, before it is decided.
