@@ -13,17 +13,23 @@ use std::path::{Path, PathBuf};
 const REWRITE: &str = "000_f7ff5efcf92a0c65.txt";
 const ASTANA_TIMES: &str = "001_0ae9a733e2d797e1.txt";
 
+/// The Chromium binary on PATH; says the browser part is skipped when there
+/// is none (`.ci/run` installs it).
 fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path).find_map(|dir| {
+            ["chromium", "chromium-browser", "google-chrome"]
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|candidate| candidate.is_file())
+        })
+    });
+    if found.is_none() {
+        println!(
+            "SKIPPED the browser part of this test: no chromium binary on PATH (apt-get install chromium)"
+        );
     }
-    None
+    found
 }
 
 fn screenshots_dir() -> PathBuf {
@@ -166,7 +172,6 @@ fn samples_report_renders_in_chromium_with_highlighted_passages() {
     assert!(written.contains("Source: <b class=\"src\">001_0ae9a733e2d797e1.txt</b>"));
 
     let Some(browser) = chromium() else {
-        println!("SKIPPED the browser part: no chromium binary on PATH (apt-get install chromium)");
         return;
     };
     let page = dump(&browser, &file, "");
@@ -259,7 +264,6 @@ fn finding_drawn_by_the_script_matches_the_written_one() {
     assert!(!drawn_html.contains("id=\"finding-1\""));
     assert!(drawn_html.contains("drawn by the page's script"));
     let Some(browser) = chromium() else {
-        println!("SKIPPED: no chromium binary on PATH (apt-get install chromium)");
         return;
     };
     let w = dump(&browser, &written, "#finding-1");
@@ -300,7 +304,6 @@ fn clough_dev_report_renders_in_chromium() {
     let findings = report["pairs"].as_array().unwrap().len();
     assert!(findings > 10);
     let Some(browser) = chromium() else {
-        println!("SKIPPED the browser part: no chromium binary on PATH");
         return;
     };
     let page = dump(&browser, &file, "");
@@ -383,7 +386,6 @@ fn hostile_document_text_is_escaped() {
     std::fs::write(&drawn, &page).unwrap();
 
     let Some(browser) = chromium() else {
-        println!("SKIPPED the browser part: no chromium binary on PATH");
         return;
     };
     for (file, fragment) in [(&file, "#finding-1"), (&drawn, "#finding-1")] {
@@ -522,7 +524,6 @@ fn keyboard_and_click_navigation_work_in_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let file = scan_html("samples", tmp.path());
     let Some(browser) = chromium() else {
-        println!("SKIPPED: no chromium binary on PATH (apt-get install chromium)");
         return;
     };
     let probed = tmp.path().join("probed.html");
@@ -569,7 +570,6 @@ fn findings_table_sorts_and_filters_in_chromium() {
     }
     let file = scan_html(docs.to_str().unwrap(), tmp.path());
     let Some(browser) = chromium() else {
-        println!("SKIPPED: no chromium binary on PATH (apt-get install chromium)");
         return;
     };
     let probed = tmp.path().join("probed.html");
