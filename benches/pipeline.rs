@@ -7,11 +7,12 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dedup::candidates::candidate_pairs;
+use dedup::features::Extractor;
 use dedup::normalize::normalize;
-use dedup::pipeline::{evaluate, Extractor};
 use dedup::shingle::word_shingles;
 use dedup::sketch::MinHasher;
 use dedup::units::{UnitExtractor, UnitParams};
+use dedup::verify::evaluate;
 use dedup::{Document, Params};
 use std::path::Path;
 

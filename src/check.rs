@@ -6,11 +6,12 @@
 //! findings as `dedup scan` over the whole union.
 
 use crate::error::Result;
+use crate::features::{Extractor, Features};
 use crate::index::Index;
 use crate::input::{Document, InputError};
+use crate::model::{Report, Verdict};
 use crate::params::Params;
-use crate::pipeline::{scan, Extractor, Features, Scope};
-use crate::report::{Report, Verdict};
+use crate::pipeline::{scan, Scope};
 use ahash::AHashSet;
 use rayon::prelude::*;
 

@@ -19,9 +19,9 @@ mod schema;
 
 use crate::candidates::{band_keys, has_bands};
 use crate::error::{Error, Result};
+use crate::features::{Extractor, Features};
 use crate::input::{DocMeta, Document, Encoding, Format};
 use crate::params::Params;
-use crate::pipeline::{Extractor, Features};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};

@@ -5,10 +5,10 @@
 use super::index_err;
 use crate::candidates::{band_keys, LshParams};
 use crate::error::Result;
+use crate::features::Extractor;
 use crate::hash::stable_hash;
 use crate::input::Document;
 use crate::params::Params;
-use crate::pipeline::Extractor;
 use crate::units::UnitParams;
 use ahash::AHashMap;
 use std::path::Path;
