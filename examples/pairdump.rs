@@ -32,7 +32,7 @@ fn main() {
     let dir = std::env::args().nth(1).expect("usage: pairdump DIR");
     let loaded = load(&[dir.into()], &InputOptions::default());
     let params = Params::default();
-    let ex = Extractor::new(&params);
+    let ex = Extractor::new(&params.features);
     let feats: Vec<_> = loaded.documents.iter().map(|d| ex.features(d)).collect();
     for i in 0..feats.len() {
         for j in i + 1..feats.len() {

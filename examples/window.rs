@@ -10,7 +10,7 @@ fn main() {
         &InputOptions::default(),
     );
     let params = Params::default();
-    let ex = Extractor::new(&params);
+    let ex = Extractor::new(&params.features);
     let (a, b) = (&loaded.documents[0], &loaded.documents[1]);
     let (fa, fb) = (ex.features(a), ex.features(b));
     let (ua, ub) = (fa.units(a), fb.units(b));

@@ -6,7 +6,7 @@
 
 use crate::input::Document;
 use crate::normalize::{normalize, NormalizedText};
-use crate::params::Params;
+use crate::params::FeatureParams;
 use crate::shingle::{content_hash, shingle_hash, span_shingles, word_shingles, Shingles};
 use crate::sketch::{MinHasher, Signature};
 use crate::units::{Unit, UnitExtractor, UnitParams};
@@ -41,18 +41,20 @@ pub struct Features {
 
 /// Reusable per-run state for feature extraction.
 pub struct Extractor {
-    params: Params,
+    params: FeatureParams,
     doc_hasher: MinHasher,
     units: UnitExtractor,
 }
 
 impl Extractor {
     /// An extractor for `params`.
-    pub fn new(params: &Params) -> Self {
+    pub fn new(params: &FeatureParams) -> Self {
         Extractor {
-            params: params.clone(),
+            params: *params,
             doc_hasher: MinHasher::new(params.num_perm, params.seed),
-            units: UnitExtractor::new(UnitParams::default()),
+            units: UnitExtractor::new(UnitParams {
+                max_tokens: params.unit_max_tokens,
+            }),
         }
     }
 
@@ -125,13 +127,14 @@ impl Features {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::params::Params;
 
     #[test]
     fn span_trigrams_equal_shingling_the_span_text() {
         let text = std::fs::read_to_string("samples/001_0ae9a733e2d797e1.txt").unwrap();
         let doc = Document::from_text("d", &text);
         let params = Params::new(5, 16, 0.5).unwrap();
-        let f = Extractor::new(&params).features(&doc);
+        let f = Extractor::new(&params.features).features(&doc);
         let units = f.units(&doc).to_vec();
         assert!(units.len() > 10);
         for w in units.windows(3) {

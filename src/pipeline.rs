@@ -11,9 +11,7 @@
 //! alone, never on the rest of the corpus, so checking against a persistent
 //! index gives the same findings as a scan of the union.
 
-use crate::candidates::{
-    candidate_pairs, exact_pairs, rewrite_candidate_pairs, CandidatePair, RareKeys,
-};
+use crate::candidates::{candidate_pairs, exact_pairs, rewrite_candidate_pairs, CandidatePair};
 use crate::cluster::clusters;
 use crate::features::{Extractor, Features};
 use crate::input::{Document, InputError};
@@ -67,7 +65,7 @@ pub fn scan_with_progress(
     let mut timings = BTreeMap::new();
     let mut counters = BTreeMap::new();
     let t = Instant::now();
-    let extractor = Extractor::new(params);
+    let extractor = Extractor::new(&params.features);
     let features: Vec<Features> = documents
         .par_iter()
         .map(|d| {
@@ -89,16 +87,16 @@ pub fn scan_with_progress(
         .collect();
     let mut pairs = exact_pairs(&hashes);
     let signatures: Vec<Signature> = features.iter().map(|f| f.signature.clone()).collect();
-    let near = candidate_pairs(&signatures, params.lsh, params.max_bucket);
+    let near = candidate_pairs(
+        &signatures,
+        params.features.lsh,
+        params.candidates.max_bucket,
+    );
     counters.insert("candidates_near_duplicate".to_string(), near.len() as u64);
     pairs.extend(near);
-    if params.rewrite_tier {
+    if params.rewrite_tier() {
         let bigrams: Vec<&[u64]> = features.iter().map(|f| f.bigrams.as_slice()).collect();
-        let rule = RareKeys {
-            max_bucket: params.max_bigram_bucket,
-            min_shared: params.min_shared_bigrams,
-        };
-        let rewrite = rewrite_candidate_pairs(&bigrams, rule);
+        let rewrite = rewrite_candidate_pairs(&bigrams, params.candidates.rare_keys());
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
         pairs.extend(rewrite);
     }
@@ -114,7 +112,7 @@ pub fn scan_with_progress(
     let mut involved: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
     involved.sort_unstable();
     involved.dedup();
-    if params.rewrite_tier {
+    if params.rewrite_tier() {
         involved.par_iter().for_each(|&i| {
             features[i as usize].units(&documents[i as usize]);
         });
@@ -151,7 +149,7 @@ pub fn scan_with_progress(
     let mut report = Report {
         version: SCHEMA_VERSION,
         tool: format!("dedup {}", env!("CARGO_PKG_VERSION")),
-        params: serde_json::to_value(params).unwrap_or_default(),
+        params: params.clone(),
         summary: Default::default(),
         documents: documents
             .iter()

@@ -109,17 +109,19 @@ pub fn evaluate(
         shared_bigrams as f64 / smaller as f64
     };
     let whole_document = exact
-        || sets.jaccard >= params.threshold
-        || (shared_bigrams >= params.min_shared_bigrams
-            && bigram_containment >= params.min_bigram_containment);
+        || sets.jaccard >= params.decision.threshold
+        || (shared_bigrams >= params.candidates.min_shared_bigrams
+            && bigram_containment >= params.decision.min_bigram_containment);
     // The window search is the costly part of a pair; it is only needed
     // when the whole-document rules have not already decided.
-    let window =
-        if !whole_document && params.rewrite_tier && shared_bigrams >= params.min_shared_bigrams {
-            best_window(ua, ub, &shared, &params.align)
-        } else {
-            None
-        };
+    let window = if !whole_document
+        && params.rewrite_tier()
+        && shared_bigrams >= params.candidates.min_shared_bigrams
+    {
+        best_window(ua, ub, &shared, &params.align)
+    } else {
+        None
+    };
     // Passages are only worth aligning for a pair that can be a finding.
     let can_be_finding = whole_document || window.is_some_and(|w| window_qualifies(&w, params));
     let mut passages = if can_be_finding {
@@ -130,7 +132,7 @@ pub fn evaluate(
     // A whole-document finding whose sentences were all rewritten past the
     // seed threshold still shows where the two texts agree most: its best
     // window pair, so no finding comes without a passage to read.
-    let needs_window = passages.is_empty() && whole_document && !exact && params.rewrite_tier;
+    let needs_window = passages.is_empty() && whole_document && !exact && params.rewrite_tier();
     let window = match window {
         None if needs_window => best_window(ua, ub, &shared, &params.align),
         w => w,
@@ -198,8 +200,8 @@ fn intersection(a: &[u64], b: &[u64]) -> Vec<u64> {
 
 /// Whether a window match is strong enough to be reuse on its own.
 fn window_qualifies(w: &WindowMatch, params: &Params) -> bool {
-    w.term_containment >= params.min_window_containment
-        && w.bigram_containment >= params.min_window_bigram_containment
+    w.term_containment >= params.decision.min_window_containment
+        && w.bigram_containment >= params.decision.min_window_bigram_containment
 }
 
 /// The verdict and score of an evaluated pair, or `None` for no finding.
@@ -207,13 +209,13 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
     if e.exact {
         return Some((Verdict::Exact, 1.0));
     }
-    if e.sets.jaccard >= params.threshold {
+    if e.sets.jaccard >= params.decision.threshold {
         return Some((Verdict::NearDuplicate, e.sets.jaccard));
     }
-    if !params.rewrite_tier || e.shared_bigrams < params.min_shared_bigrams {
+    if !params.rewrite_tier() || e.shared_bigrams < params.candidates.min_shared_bigrams {
         return None;
     }
-    let whole = e.bigram_containment >= params.min_bigram_containment;
+    let whole = e.bigram_containment >= params.decision.min_bigram_containment;
     let local = e.window.is_some_and(|w| window_qualifies(&w, params));
     if !(whole || local) {
         return None;

@@ -9,9 +9,13 @@
 //! (probability integrated over `[0, t]`) and the false-negative area
 //! (`1 - probability` integrated over `[t, 1]`).
 
+pub mod postings;
 mod rewrite;
 mod scatter;
 
+pub use postings::{
+    stored_candidates, CandidateRule, KeyKind, MemoryPostings, Postings, QueryKeys,
+};
 pub use rewrite::rewrite_candidate_pairs;
 
 use crate::hash::stable_hash;
@@ -182,9 +186,14 @@ impl RareKeys {
         holders <= self.max_bucket
     }
 
+    /// Shared rare keys that make a candidate (at least one).
+    pub fn min_count(&self) -> usize {
+        self.min_shared.max(1)
+    }
+
     /// Whether `shared` rare keys make a candidate.
     pub fn is_candidate(&self, shared: usize) -> bool {
-        shared >= self.min_shared.max(1)
+        shared >= self.min_count()
     }
 }
 

@@ -19,13 +19,13 @@ pub fn rewrite_candidate_pairs(bigrams: &[&[u64]], rule: RareKeys) -> Vec<Candid
     // bits can only merge two rare bigrams' buckets: extra candidates that
     // verification rejects, never a missed one.
     let doc_bits = usize::BITS - bigrams.len().max(2).leading_zeros();
-    let parts = rare_buckets(bigrams, doc_bits, rule.max_bucket);
+    let parts = rare_buckets(bigrams, doc_bits, rule);
     let later = later_members_by_document(bigrams.len(), &parts);
     // Per document `a`, count the buckets it shares with each later document
     // `b` in a dense counter (reset through the list of entries touched).
     // Each occurrence of `a` in a bucket meets each occurrence of `b` after
     // it, as each pair of bucket entries did when pairs were listed.
-    let need = rule.min_shared.max(1) as u32;
+    let need = rule.min_count() as u32;
     let n = bigrams.len();
     let members = &later.members;
     // Long runs of documents per task: each task zeroes its own counter.
@@ -142,7 +142,7 @@ fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMember
 /// by the next 8 bits, finished by insertion sort and the runs read off while
 /// the block is still in cache. Several times faster than sorting the
 /// millions of keys of the rewrite tier and scanning them afterwards.
-fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buckets> {
+fn rare_buckets(sources: &[&[u64]], doc_bits: u32, rule: RareKeys) -> Vec<Buckets> {
     const BITS: u32 = 12;
     const BLOCKS: usize = 1 << BITS;
     const SUB_BITS: u32 = 8;
@@ -204,7 +204,7 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buc
                     while to < sorted.len() && sorted[to] & !doc_mask == bigram {
                         to += 1;
                     }
-                    if to - from >= 2 && to - from <= max_bucket {
+                    if to - from >= 2 && rule.is_rare(to - from) {
                         let first = part.members.len() as u32;
                         part.members
                             .extend(sorted[from..to].iter().map(|&x| (x & doc_mask) as u32));
@@ -337,7 +337,14 @@ mod tests {
                 }
             }
             assert!(!spans.is_empty());
-            let parts = rare_buckets(&sources, doc_bits, max_bucket);
+            let parts = rare_buckets(
+                &sources,
+                doc_bits,
+                RareKeys {
+                    max_bucket,
+                    min_shared: 1,
+                },
+            );
             let (mut found_members, mut found_spans) = (Vec::new(), Vec::new());
             for p in &parts {
                 let offset = found_members.len() as u32;

@@ -158,7 +158,7 @@ fn load_and_add(
 fn build(args: &BuildArgs) -> anyhow::Result<i32> {
     let params = args.detect.params()?;
     configure_threads(args.detect.threads)?;
-    let mut index = Index::create(&args.index, &params, args.force)?;
+    let mut index = Index::create(&args.index, &params.features, args.force)?;
     load_and_add(
         &mut index,
         &args.corpus,

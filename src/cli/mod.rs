@@ -119,9 +119,9 @@ impl DetectArgs {
     /// The run parameters these options describe.
     pub fn params(&self) -> crate::Result<Params> {
         let mut p = Params::new(self.shingle_size, self.num_perm, self.threshold)?;
-        p.rewrite_tier = !self.no_rewrite;
-        p.min_bigram_containment = self.min_bigram_containment;
-        p.min_window_containment = self.min_window_containment;
+        p.features.rewrite_tier = !self.no_rewrite;
+        p.decision.min_bigram_containment = self.min_bigram_containment;
+        p.decision.min_window_containment = self.min_window_containment;
         Ok(p)
     }
 }

@@ -4,6 +4,7 @@
 
 use super::finding::{Cluster, Finding};
 use crate::input::{DocMeta, Encoding, Format, InputError};
+use crate::params::Params;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -67,7 +68,7 @@ pub struct Report {
     /// Producer, e.g. `dedup 0.1.0`.
     pub tool: String,
     /// The parameters of the run, including the computed LSH bands/rows.
-    pub params: serde_json::Value,
+    pub params: Params,
     /// Counts.
     pub summary: Summary,
     /// Every document compared, sorted by id.

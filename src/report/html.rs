@@ -557,7 +557,8 @@ fn render_overview(h: &mut String, report: &Report) {
 
     h.push_str("<h2>Run parameters</h2>\n<table class=\"params\"><tbody>\n");
     let mut flat = Vec::new();
-    flatten("", &report.params, &mut flat);
+    let params = serde_json::to_value(&report.params).unwrap_or_default();
+    flatten("", &params, &mut flat);
     for (k, v) in flat {
         h.push_str("<tr><th>");
         esc_into(h, &k);
