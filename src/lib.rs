@@ -17,7 +17,6 @@
 pub mod align;
 pub mod candidates;
 pub mod check;
-pub mod cli;
 pub mod cluster;
 pub mod error;
 pub mod features;

@@ -8,9 +8,12 @@ pub mod github;
 pub mod html;
 pub mod json;
 pub mod locate;
+pub mod render;
 pub mod sarif;
 pub mod show;
 pub mod text;
+
+pub use render::{render, Format, RenderContext};
 
 pub use crate::model::{
     round4, Cluster, DocumentInfo, Evidence, Finding, MatchKind, Passage, Report, Stats, Summary,
