@@ -7,9 +7,10 @@
 use crate::input::Document;
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::FeatureParams;
-use crate::shingle::{content_hash, shingle_hash, span_shingles, word_shingles, Shingles};
+use crate::shingle::{content_hash, ordered_shingles, shingle_hash, span_shingles, Shingles};
 use crate::sketch::{MinHasher, Signature};
 use crate::units::{Unit, UnitExtractor, UnitParams};
+use crate::verbatim;
 use std::sync::OnceLock;
 
 /// Words per shingle of the passage verbatim test: a passage is verbatim
@@ -37,6 +38,12 @@ pub struct Features {
     /// Sorted, unique bigrams of consecutive content terms: the rewrite
     /// tier's candidate keys and its whole-document similarity.
     pub bigrams: Vec<u64>,
+    /// Winnowed shingle fingerprints: candidate keys of pairs sharing a
+    /// verbatim run (see [`crate::verbatim`]).
+    pub fingerprints: Vec<u64>,
+    /// [`verbatim::unspaced_tokens`], built with the units (empty for the
+    /// usual document with none).
+    pub token_unspaced: OnceLock<Vec<bool>>,
 }
 
 /// Reusable per-run state for feature extraction.
@@ -66,7 +73,14 @@ impl Extractor {
 
     /// Features from an already normalized text.
     pub fn features_of(&self, text: &str, norm: &NormalizedText) -> Features {
-        let shingles = word_shingles(norm, self.params.shingle_size);
+        let k = self.params.shingle_size;
+        let ordered = ordered_shingles(norm, 0, norm.len(), k);
+        let fingerprints = if self.params.rewrite_tier {
+            verbatim::fingerprints(&ordered, verbatim::winnow_window(k))
+        } else {
+            Vec::new()
+        };
+        let shingles = Shingles::from_hashes(ordered);
         let signature = if shingles.is_empty() {
             Signature::default()
         } else {
@@ -90,6 +104,8 @@ impl Extractor {
             units,
             token_trigrams: OnceLock::new(),
             bigrams,
+            fingerprints,
+            token_unspaced: OnceLock::new(),
         }
     }
 }
@@ -103,6 +119,7 @@ impl Features {
                 .map(|i| shingle_hash(norm.span(i, i + TRIGRAM)))
                 .collect();
             let _ = self.token_trigrams.set(trigrams);
+            let _ = self.token_unspaced.set(verbatim::unspaced_tokens(&norm));
             UnitExtractor::new(UnitParams::default()).units(&doc.text, &norm)
         })
     }
@@ -110,17 +127,23 @@ impl Features {
     /// The sorted, unique word-trigram hashes of the tokens `from..to`
     /// (the same set as normalizing that span's text and shingling it by 3).
     pub(crate) fn span_trigrams(&self, doc: &Document, from: usize, to: usize) -> Vec<u64> {
-        match self.token_trigrams.get() {
-            Some(all) if to >= from + TRIGRAM && to - (TRIGRAM - 1) <= all.len() => {
-                let mut v = all[from..to - (TRIGRAM - 1)].to_vec();
-                v.sort_unstable();
-                v.dedup();
-                v
-            }
+        self.cached_span_trigrams((from as u32, to as u32))
             // Spans under three tokens (one shingle of all their words), or
             // units built without trigrams.
-            _ => span_shingles(&normalize(&doc.text), from, to, TRIGRAM).0,
-        }
+            .unwrap_or_else(|| span_shingles(&normalize(&doc.text), from, to, TRIGRAM).0)
+    }
+
+    /// [`Features::span_trigrams`] from the trigrams kept with the units,
+    /// when they are there and the span has [`TRIGRAM`] tokens or more.
+    pub(crate) fn cached_span_trigrams(&self, (from, to): (u32, u32)) -> Option<Vec<u64>> {
+        let (from, to) = (from as usize, to as usize);
+        let all = self.token_trigrams.get()?;
+        (to >= from + TRIGRAM && to - (TRIGRAM - 1) <= all.len()).then(|| {
+            let mut v = all[from..to - (TRIGRAM - 1)].to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
     }
 }
 
@@ -128,6 +151,7 @@ impl Features {
 mod tests {
     use super::*;
     use crate::params::Params;
+    use crate::shingle::word_shingles;
 
     #[test]
     fn span_trigrams_equal_shingling_the_span_text() {

@@ -32,6 +32,7 @@ pub mod report;
 pub mod shingle;
 pub mod sketch;
 pub mod units;
+pub mod verbatim;
 pub mod verify;
 
 pub use error::{Error, Result};

@@ -64,6 +64,16 @@ impl CandidateParams {
             min_shared: self.min_shared_bigrams,
         }
     }
+
+    /// The verbatim-run candidate rule: one shared winnowed fingerprint,
+    /// counting only fingerprints as rare as the rewrite tier's bigrams (a
+    /// run the whole collection repeats is boilerplate, not reuse).
+    pub fn verbatim_keys(&self) -> RareKeys {
+        RareKeys {
+            max_bucket: self.max_bigram_bucket,
+            min_shared: 1,
+        }
+    }
 }
 
 /// What makes a compared pair a finding.
@@ -164,6 +174,7 @@ impl Params {
             lsh: self.features.lsh,
             max_band_bucket: MAX_BAND_BUCKET,
             rare_keys: self.rewrite_tier().then(|| self.candidates.rare_keys()),
+            verbatim_keys: self.rewrite_tier().then(|| self.candidates.verbatim_keys()),
         }
     }
 }

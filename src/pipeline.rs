@@ -99,6 +99,12 @@ pub fn scan_with_progress(
         let rewrite = rewrite_candidate_pairs(&bigrams, params.candidates.rare_keys());
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
         pairs.extend(rewrite);
+        // Pairs sharing a verbatim run of two lines or more, whatever their
+        // content terms: the same rule over winnowed fingerprints.
+        let prints: Vec<&[u64]> = features.iter().map(|f| f.fingerprints.as_slice()).collect();
+        let verbatim = rewrite_candidate_pairs(&prints, params.candidates.verbatim_keys());
+        counters.insert("candidates_verbatim".to_string(), verbatim.len() as u64);
+        pairs.extend(verbatim);
     }
     pairs.retain(|p| in_scope(p));
     pairs.sort_unstable();
