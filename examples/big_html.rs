@@ -121,6 +121,8 @@ fn main() {
                     },
                     text_a: texts[a][ra[0]..ra[1]].to_string(),
                     text_b: texts[b][rb[0]..rb[1]].to_string(),
+                    reason: String::new(),
+                    pairs: Vec::new(),
                 }
             })
             .collect();

@@ -3,10 +3,10 @@
 //! make it a finding of some [`Verdict`], and the [`Finding`] that explains
 //! it (passages and provenance).
 
-use crate::align::{align, best_window, UnitPassage, WindowMatch};
+use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowMatch};
 use crate::features::Features;
 use crate::input::Document;
-use crate::model::{round4, Finding, MatchKind, Passage, Verdict};
+use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
 use crate::provenance::{attribute, PairShape};
@@ -188,27 +188,52 @@ fn trim_to_sentences(ua: &[Unit], ub: &[Unit], r: &mut Run) {
     r.matched = r.matched.saturating_sub(cut_head + cut_tail);
 }
 
-/// Reconciles verbatim runs with the sentence passages. Sentence passages
-/// lying mostly inside a run on both sides give way to it, so one copied
-/// case is one passage with the run's exact bounds; a run wholly inside the
-/// remaining sentence passages on both sides (a stretch of an edited copy)
-/// is already shown and dropped.
+/// Reconciles verbatim runs with the sentence passages, so that no two
+/// passages overlap. Sentence passages lying mostly inside a run on both
+/// sides give way to it, so one copied case is one passage with the run's
+/// exact bounds; a run meeting a larger sentence passage (a stretch of an
+/// edited copy) is shown by that passage, grown over it where it reaches
+/// further.
 fn merge_runs(ua: &[Unit], ub: &[Unit], passages: &mut Vec<UnitPassage>, runs: &mut Vec<Run>) {
     let extents: Vec<((u32, u32), (u32, u32))> = passages
         .iter()
         .map(|p| (token_extent(ua, p.a_units), token_extent(ub, p.b_units)))
         .collect();
     let mut absorbed = vec![false; passages.len()];
+    let mut grown: Vec<(usize, (u32, u32), (u32, u32))> = Vec::new();
+    // A run and a sentence passage claiming the same text on one side only
+    // contradict each other: the larger of the two stays.
+    runs.retain(|r| {
+        let run_len = r.a.1 - r.a.0;
+        let one_sided: Vec<(usize, u32)> = extents
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !absorbed[i])
+            .filter_map(|(i, &(ea, eb))| {
+                let (on_a, on_b) = (overlap(ea, r.a) > 0, overlap(eb, r.b) > 0);
+                (on_a != on_b).then(|| (i, if on_a { ea.1 - ea.0 } else { eb.1 - eb.0 }))
+            })
+            .collect();
+        if one_sided.iter().any(|&(_, len)| len > 2 * run_len) {
+            return false;
+        }
+        for (i, _) in one_sided {
+            absorbed[i] = true;
+        }
+        true
+    });
     runs.retain(|r| {
         let meets = (0..extents.len())
+            .filter(|&i| !absorbed[i])
             .filter(|&i| overlap(extents[i].0, r.a) > 0 && overlap(extents[i].1, r.b) > 0);
         let (yield_to_run, stay): (Vec<usize>, Vec<usize>) = meets.partition(|&i| {
             let (ea, eb) = extents[i];
             2 * overlap(ea, r.a) >= ea.1 - ea.0 && 2 * overlap(eb, r.b) >= eb.1 - eb.0
         });
-        let in_a: u32 = stay.iter().map(|&i| overlap(extents[i].0, r.a)).sum();
-        let in_b: u32 = stay.iter().map(|&i| overlap(extents[i].1, r.b)).sum();
-        if in_a >= r.a.1 - r.a.0 && in_b >= r.b.1 - r.b.0 {
+        if let Some(&i) = stay.first() {
+            // Part of a larger sentence passage: that passage grows over the
+            // run (it is shown there), and passages it now meets merge.
+            grown.push((i, r.a, r.b));
             return false;
         }
         for i in yield_to_run {
@@ -216,8 +241,24 @@ fn merge_runs(ua: &[Unit], ub: &[Unit], passages: &mut Vec<UnitPassage>, runs: &
         }
         true
     });
+    let unit_range = |units: &[Unit], (from, to): (u32, u32)| {
+        let first = units.partition_point(|u| u.end_token <= from) as u32;
+        let last = (units.partition_point(|u| u.end_token < to) as u32).min(units.len() as u32 - 1);
+        (first, last)
+    };
+    let grew = !grown.is_empty();
+    for (i, ra, rb) in grown {
+        let (fa, la) = unit_range(ua, ra);
+        let (fb, lb) = unit_range(ub, rb);
+        let q = &mut passages[i];
+        q.a_units = (q.a_units.0.min(fa), q.a_units.1.max(la));
+        q.b_units = (q.b_units.0.min(fb), q.b_units.1.max(lb));
+    }
     let mut keep = absorbed.iter().map(|&x| !x);
     passages.retain(|_| keep.next().unwrap_or(true));
+    if grew {
+        *passages = merge_crossing(ua, ub, std::mem::take(passages));
+    }
 }
 
 /// Share of a run's tokens that match exactly, on its longer side.
@@ -282,6 +323,7 @@ pub fn evaluate(
         Vec::new()
     };
     passages.retain(|p| stands_on_its_own((fa, ua), (fb, ub), p));
+    let mut passages = merge_crossing(ua, ub, passages);
     // A whole-document finding whose sentences were all rewritten past the
     // seed threshold still shows where the two texts agree most: its best
     // window pair, so no finding comes without a passage to read.
@@ -440,6 +482,31 @@ fn report_passages(
             let (b0, b1) = tokens(ub, p.b_units);
             let (ga, gb) = (fa.span_trigrams(a, a0, a1), fb.span_trigrams(b, b0, b1));
             let verbatim = is_verbatim(&ga, &gb);
+            let unit_bytes = |u: &Unit| [u.start as usize, u.end as usize];
+            let pairs: Vec<SentencePair> = p
+                .seeds
+                .iter()
+                .map(|s| SentencePair {
+                    a: unit_bytes(&ua[s.i as usize]),
+                    b: unit_bytes(&ub[s.j as usize]),
+                    similarity: round4(s.jaccard),
+                })
+                .collect();
+            let shared_terms: u32 = p.seeds.iter().map(|s| s.shared).sum();
+            let reason = if p.seeds.is_empty() {
+                format!(
+                    "paragraph windows: {:.0}% of content terms (numbers and names weighted) found in the other",
+                    p.similarity * 100.0
+                )
+            } else {
+                let share = sorted_intersection_len(&ga, &gb) as f64 / ga.len().min(gb.len()).max(1) as f64;
+                format!(
+                    "{} sentence pair{} sharing {shared_terms} content terms; {:.0}% of word trigrams shared",
+                    pairs.len(),
+                    if pairs.len() == 1 { "" } else { "s" },
+                    share * 100.0
+                )
+            };
             Passage {
                 a: ra,
                 b: rb,
@@ -451,6 +518,8 @@ fn report_passages(
                 },
                 text_a: ta.to_string(),
                 text_b: tb.to_string(),
+                reason,
+                pairs,
             }
         })
         .collect();
@@ -470,10 +539,48 @@ fn report_passages(
             kind: MatchKind::Verbatim,
             text_a: a.text[ra[0]..ra[1]].to_string(),
             text_b: b.text[rb[0]..rb[1]].to_string(),
+            reason: format!(
+                "verbatim run of {} words (longest exact piece {} words)",
+                r.matched, r.longest
+            ),
+            pairs: run_pairs(ua, (&na, &nb), r),
         });
     }
     // Stable: unit passages keep their order among themselves.
     out.sort_by_key(|p| (p.a[0], p.b[0]));
+    out
+}
+
+/// A run's sentence pairs: the run cut at side a's sentence edges, each
+/// piece against the same words on side b (a run is one diagonal).
+fn run_pairs(
+    ua: &[Unit],
+    (na, nb): (&NormalizedText, &NormalizedText),
+    r: &Run,
+) -> Vec<SentencePair> {
+    let shift = i64::from(r.b.0) - i64::from(r.a.0);
+    let mut out = Vec::new();
+    let mut from = r.a.0;
+    while from < r.a.1 {
+        let to = unit_of(ua, from).map_or(r.a.1, |u| u.end_token.min(r.a.1));
+        // Pieces chained across unequal gaps shift the diagonal a little:
+        // clamp to the run's range on side b.
+        let on_b = |t: u32| (i64::from(t) + shift).clamp(i64::from(r.b.0), i64::from(r.b.1)) as u32;
+        let bf = on_b(from).min(r.b.1 - 1);
+        let bt = on_b(to).max(bf + 1);
+        out.push(SentencePair {
+            a: [
+                na.tokens[from as usize].start as usize,
+                na.tokens[to as usize - 1].end as usize,
+            ],
+            b: [
+                nb.tokens[bf as usize].start as usize,
+                nb.tokens[bt as usize - 1].end as usize,
+            ],
+            similarity: round4(run_similarity(r)),
+        });
+        from = to;
+    }
     out
 }
 

@@ -225,3 +225,44 @@ fn no_reworded_passage_is_shorter_than_the_minimum() {
         }
     }
 }
+
+/// Passages of one finding never overlap on either side (so their colours
+/// never contradict each other), and each passage's sentence pairs lie
+/// inside it on both sides.
+#[test]
+fn passages_are_disjoint_and_hold_their_sentence_pairs() {
+    let mut dirs = vec!["samples".to_string()];
+    dirs.extend(
+        ["news-dev", "clough-dev", "passages-dev"]
+            .iter()
+            .filter_map(|s| shared_set(s)),
+    );
+    for dir in dirs {
+        let report = scan(&[Path::new(&dir)]);
+        for f in report["pairs"].as_array().unwrap() {
+            let passages = f["passages"].as_array().unwrap();
+            let range = |v: &Value| (v[0].as_u64().unwrap(), v[1].as_u64().unwrap());
+            for side in ["a", "b"] {
+                let mut spans: Vec<(u64, u64)> = passages.iter().map(|p| range(&p[side])).collect();
+                spans.sort_unstable();
+                for w in spans.windows(2) {
+                    assert!(
+                        w[0].1 <= w[1].0,
+                        "{dir}: overlapping passages on {side}: {f}"
+                    );
+                }
+            }
+            for p in passages {
+                for s in p["pairs"].as_array().unwrap() {
+                    for side in ["a", "b"] {
+                        let (outer, inner) = (range(&p[side]), range(&s[side]));
+                        assert!(
+                            outer.0 <= inner.0 && inner.1 <= outer.1 && inner.0 < inner.1,
+                            "{dir}: sentence pair outside its passage: {p}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

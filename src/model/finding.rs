@@ -73,6 +73,26 @@ pub struct Passage {
     pub text_a: String,
     /// The text of `b[0]..b[1]`.
     pub text_b: String,
+    /// Why the passage counts, in words: the length of a verbatim run, or
+    /// how many sentence pairs and content terms were aligned.
+    #[serde(default)]
+    pub reason: String,
+    /// The aligned sentence (or line) pairs inside the passage, in order of
+    /// side a: which sentence matches which.
+    #[serde(default)]
+    pub pairs: Vec<SentencePair>,
+}
+
+/// Two aligned sentences (or lines) inside a passage, as byte ranges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentencePair {
+    /// Byte range in document `a`.
+    pub a: [usize; 2],
+    /// Byte range in document `b`.
+    pub b: [usize; 2],
+    /// Their similarity in `[0, 1]`: content-term Jaccard of two sentences,
+    /// or the exact share of a verbatim run's piece.
+    pub similarity: f64,
 }
 
 /// One piece of provenance evidence.
