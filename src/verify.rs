@@ -136,6 +136,9 @@ fn is_verbatim(ga: &[u64], gb: &[u64]) -> bool {
     shared / (ga.len().min(gb.len()).max(1) as f64) >= VERBATIM_SHARE
 }
 
+/// A token range `[from, to)`.
+type TokenRange = (u32, u32);
+
 /// Token range `[from, to)` of the inclusive unit range `(first, last)`.
 fn token_extent(units: &[Unit], (first, last): (u32, u32)) -> (u32, u32) {
     (
@@ -200,7 +203,8 @@ fn merge_runs(ua: &[Unit], ub: &[Unit], passages: &mut Vec<UnitPassage>, runs: &
         .map(|p| (token_extent(ua, p.a_units), token_extent(ub, p.b_units)))
         .collect();
     let mut absorbed = vec![false; passages.len()];
-    let mut grown: Vec<(usize, (u32, u32), (u32, u32))> = Vec::new();
+    // (sentence passage, run range in a, run range in b)
+    let mut grown: Vec<(usize, TokenRange, TokenRange)> = Vec::new();
     // A run and a sentence passage claiming the same text on one side only
     // contradict each other: the larger of the two stays.
     runs.retain(|r| {
