@@ -144,6 +144,8 @@ fn main() {
             }],
             source,
             passages,
+            cluster_a: None,
+            cluster_b: None,
         });
     }
     let mut report = Report {
@@ -156,6 +158,7 @@ fn main() {
         clusters: vec![Cluster {
             keep: ids[0].clone(),
             drop: vec![ids[1].clone()],
+            members: vec![],
         }],
         errors: vec![],
         stats: Stats::default(),

@@ -54,6 +54,9 @@ pub struct CandidateParams {
     /// Two documents become a rewrite-tier candidate, and can be a finding,
     /// only when they share at least this many content bigrams.
     pub min_shared_bigrams: usize,
+    /// Pairs inside near-duplicate clusters reported besides the
+    /// member-to-representative ones, at most (0: none, the default).
+    pub all_pairs: usize,
 }
 
 impl CandidateParams {
@@ -142,6 +145,7 @@ impl Params {
                 max_bucket: 200,
                 max_bigram_bucket: 50,
                 min_shared_bigrams: 3,
+                all_pairs: 0,
             },
             decision: DecisionParams {
                 threshold,
@@ -174,6 +178,8 @@ impl Params {
 struct Flat {
     #[serde(serialize_with = "keys_sorted")]
     align: AlignParams,
+    #[serde(default)]
+    all_pairs: usize,
     lsh: LshParams,
     max_bigram_bucket: usize,
     max_bucket: usize,
@@ -211,6 +217,7 @@ impl Serialize for Params {
         let (f, c, d) = (&self.features, &self.candidates, &self.decision);
         Flat {
             align: self.align,
+            all_pairs: c.all_pairs,
             lsh: f.lsh,
             max_bigram_bucket: c.max_bigram_bucket,
             max_bucket: c.max_bucket,
@@ -245,6 +252,7 @@ impl<'de> Deserialize<'de> for Params {
                 max_bucket: x.max_bucket,
                 max_bigram_bucket: x.max_bigram_bucket,
                 min_shared_bigrams: x.min_shared_bigrams,
+                all_pairs: x.all_pairs,
             },
             decision: DecisionParams {
                 threshold: x.threshold,

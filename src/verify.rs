@@ -323,6 +323,8 @@ pub fn finding(
         confidence: prov.confidence,
         evidence: prov.evidence,
         passages: report_passages((a, fa, ua), (b, fb, ub), &e.passages),
+        cluster_a: None,
+        cluster_b: None,
     })
 }
 

@@ -110,6 +110,11 @@ pub struct DetectArgs {
     /// paragraph windows for a passage-level finding.
     #[arg(long, default_value_t = 0.53)]
     pub min_window_containment: f64,
+    /// Inside a near-duplicate cluster, report every pair of members, up to
+    /// CAP pairs in all (default 100000), not only each member against the
+    /// document kept.
+    #[arg(long, value_name = "CAP", num_args = 0..=1, default_missing_value = "100000")]
+    pub all_pairs: Option<usize>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -122,6 +127,7 @@ impl DetectArgs {
         p.features.rewrite_tier = !self.no_rewrite;
         p.decision.min_bigram_containment = self.min_bigram_containment;
         p.decision.min_window_containment = self.min_window_containment;
+        p.candidates.all_pairs = self.all_pairs.unwrap_or(0);
         Ok(p)
     }
 }
