@@ -38,9 +38,13 @@ pub struct NearDuplicateClusters {
 
 /// Whether an edge is a near-duplicate by the near-duplicate tier's rule:
 /// the same normalized text, or exact shingle Jaccard at the threshold.
-fn is_near_duplicate(fa: &Features, fb: &Features, params: &Params) -> bool {
+fn is_near_duplicate(
+    (a, fa): (&Document, &Features),
+    (b, fb): (&Document, &Features),
+    params: &Params,
+) -> bool {
     (fa.tokens > 0 && fa.content_hash == fb.content_hash)
-        || set_similarity(&fa.shingles, &fb.shingles).jaccard >= params.decision.threshold
+        || set_similarity(fa.shingles(a), fb.shingles(b)).jaccard >= params.decision.threshold
 }
 
 /// The finding of a pair of document indices (in either order).
@@ -71,9 +75,23 @@ pub fn cluster(
     params: &Params,
 ) -> NearDuplicateClusters {
     let n = documents.len();
-    let (verified, rejected): (Vec<CandidatePair>, Vec<CandidatePair>) = edges
-        .into_par_iter()
-        .partition(|p| is_near_duplicate(&features[p.a as usize], &features[p.b as usize], params));
+    // The shingle sets of the documents in an edge, each built once, in
+    // parallel.
+    let mut involved: Vec<u32> = edges.iter().flat_map(|p| [p.a, p.b]).collect();
+    involved.par_sort_unstable();
+    involved.dedup();
+    involved.par_iter().for_each(|&i| {
+        features[i as usize].shingles(&documents[i as usize]);
+    });
+    let (verified, rejected): (Vec<CandidatePair>, Vec<CandidatePair>) =
+        edges.into_par_iter().partition(|p| {
+            let (a, b) = (p.a as usize, p.b as usize);
+            is_near_duplicate(
+                (&documents[a], &features[a]),
+                (&documents[b], &features[b]),
+                params,
+            )
+        });
     let groups = groups(n, verified.iter().map(|p| (p.a, p.b)));
     // Representative: provisionally the longest member (then the smallest
     // index); when a member is named as its source, the longest such source

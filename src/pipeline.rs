@@ -67,7 +67,12 @@ pub fn scan_with_progress(
     let mut timings = BTreeMap::new();
     let mut counters = BTreeMap::new();
     let t = Instant::now();
-    let extractor = Extractor::new(&params.features);
+    // A scan of everything keeps sketches, not shingle sets, and builds
+    // the sets again for the documents in a candidate pair.
+    let extractor = match scope {
+        Scope::All => Extractor::new(&params.features).dropping_shingles(),
+        Scope::Focus(_) => Extractor::new(&params.features),
+    };
     let features: Vec<Features> = documents
         .par_iter()
         .map(|d| {
@@ -194,9 +199,10 @@ pub fn scan_with_progress(
         .flat_map(|g| g.iter().map(|&m| (m, dense.representative[m as usize])))
         .collect();
     let jaccard = |i: u32, k: u32| {
+        let (i, k) = (i as usize, k as usize);
         set_similarity(
-            &features[i as usize].shingles,
-            &features[k as usize].shingles,
+            features[i].shingles(&documents[i]),
+            features[k].shingles(&documents[k]),
         )
         .jaccard
     };

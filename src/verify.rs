@@ -99,7 +99,7 @@ pub fn evaluate(
     params: &Params,
 ) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
-    let sets = set_similarity(&fa.shingles, &fb.shingles);
+    let sets = set_similarity(fa.shingle_set(), fb.shingle_set());
     let shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
     let shared_bigrams = shared.len();
     let smaller = fa.bigrams.len().min(fb.bigrams.len());
@@ -291,6 +291,8 @@ pub fn finding(
     params: &Params,
 ) -> Option<Finding> {
     let (ua, ub) = (fa.units(a), fb.units(b));
+    fa.shingles(a);
+    fb.shingles(b);
     let e = evaluate((fa, ua), (fb, ub), params);
     let (verdict, score) = decide(&e, params)?;
     let contained = |own: usize| {
