@@ -84,6 +84,7 @@ pub fn scan_with_progress(
     timings.insert("sketch".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     let t = Instant::now();
+    progress("candidates", 0, documents.len());
     let in_scope = |p: &CandidatePair| match scope {
         Scope::All => true,
         Scope::Focus(mask) => mask[p.a as usize] || mask[p.b as usize],

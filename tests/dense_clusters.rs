@@ -115,3 +115,19 @@ fn a_finding_between_clusters_is_computed_once_on_the_kept_documents() {
     let kept: HashSet<&str> = report.clusters.iter().map(|c| c.keep.as_str()).collect();
     assert!(kept.contains(f.a.as_str()) && kept.contains(f.b.as_str()));
 }
+
+#[test]
+fn the_text_report_summarises_a_large_cluster_instead_of_listing_members() {
+    let docs = cluster(60, 150);
+    let report = scan(&docs, Vec::new(), &Params::default(), Scope::All);
+    let mut out = Vec::new();
+    dedup::report::text::write_text(&report, &Default::default(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("1 large cluster"), "{text}");
+    assert!(text.contains("drop 59"), "{text}");
+    assert!(
+        text.contains("59 findings inside the large clusters above not listed"),
+        "{text}"
+    );
+    assert!(!text.contains("#1 "), "{text}");
+}
