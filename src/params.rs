@@ -43,6 +43,13 @@ pub struct FeatureParams {
 /// anyway.
 pub const MAX_BAND_BUCKET: usize = 1000;
 
+/// Corpus size up to which the rare-bigram cap is `max_bigram_bucket`
+/// documents ([`CandidateParams::rare_keys_for`]).
+pub const RARE_SHARE_CORPUS: usize = 20_000;
+
+/// The rare-bigram cap never goes below this many documents.
+pub const MIN_RARE_BUCKET: usize = 10;
+
 /// Which pairs are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CandidateParams {
@@ -64,6 +71,24 @@ impl CandidateParams {
     pub fn rare_keys(&self) -> RareKeys {
         RareKeys {
             max_bucket: self.max_bigram_bucket,
+            min_shared: self.min_shared_bigrams,
+        }
+    }
+
+    /// The rule for a scan of `documents` documents: "rare" is a share of
+    /// the corpus, not a count. Up to [`RARE_SHARE_CORPUS`] documents a
+    /// bigram is rare in at most `max_bigram_bucket` of them; beyond, the
+    /// cap shrinks in proportion (never below [`MIN_RARE_BUCKET`]), so a
+    /// bigram in the same share of a larger corpus is just as rare, and the
+    /// pairs the rare buckets make (the candidate stage's cost) grow with
+    /// the corpus instead of faster.
+    pub fn rare_keys_for(&self, documents: usize) -> RareKeys {
+        let scaled = self.max_bigram_bucket * RARE_SHARE_CORPUS / documents.max(1);
+        RareKeys {
+            max_bucket: scaled.clamp(
+                MIN_RARE_BUCKET.min(self.max_bigram_bucket),
+                self.max_bigram_bucket,
+            ),
             min_shared: self.min_shared_bigrams,
         }
     }

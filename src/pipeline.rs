@@ -138,7 +138,15 @@ pub fn scan_with_progress(
                 }
             })
             .collect();
-        let rewrite = rewrite_candidate_pairs(&bigrams, params.candidates.rare_keys());
+        // A scan's cap on rare bigrams is a share of its corpus; a check
+        // keeps the absolute cap of its store.
+        let rule = if clustered {
+            params.candidates.rare_keys_for(documents.len())
+        } else {
+            params.candidates.rare_keys()
+        };
+        counters.insert("rare_bigram_cap".to_string(), rule.max_bucket as u64);
+        let rewrite = rewrite_candidate_pairs(&bigrams, rule);
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
         pairs.extend(rewrite);
     }
