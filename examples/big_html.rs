@@ -146,6 +146,8 @@ fn main() {
             }],
             source,
             passages,
+            cluster_a: None,
+            cluster_b: None,
         });
     }
     let mut report = Report {
@@ -158,6 +160,7 @@ fn main() {
         clusters: vec![Cluster {
             keep: ids[0].clone(),
             drop: vec![ids[1].clone()],
+            members: vec![],
         }],
         errors: vec![],
         stats: Stats::default(),

@@ -7,7 +7,9 @@
 use crate::input::Document;
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::FeatureParams;
-use crate::shingle::{content_hash, ordered_shingles, shingle_hash, span_shingles, Shingles};
+use crate::shingle::{
+    content_hash, ordered_shingles, shingle_hash, span_shingles, word_shingles, Shingles,
+};
 use crate::sketch::{MinHasher, Signature};
 use crate::units::{Unit, UnitExtractor, UnitParams};
 use crate::verbatim;
@@ -24,8 +26,12 @@ pub struct Features {
     pub tokens: usize,
     /// Hash of the normalized text (exact duplicates).
     pub content_hash: u64,
-    /// Word-shingle set (near-duplicate tier, verification).
-    pub shingles: Shingles,
+    /// Word-shingle set (near-duplicate tier, verification): kept from
+    /// extraction, or, when the extractor drops it to save memory, built
+    /// again on first use ([`Features::shingles`]).
+    pub shingles: OnceLock<Shingles>,
+    /// Words per shingle, to build the set again.
+    pub shingle_size: usize,
     /// MinHash of the shingle set.
     pub signature: Signature,
     /// Content units (rewrite tier, alignment), built on first use: only
@@ -51,6 +57,7 @@ pub struct Extractor {
     params: FeatureParams,
     doc_hasher: MinHasher,
     units: UnitExtractor,
+    keep_shingles: bool,
 }
 
 impl Extractor {
@@ -62,7 +69,16 @@ impl Extractor {
             units: UnitExtractor::new(UnitParams {
                 max_tokens: params.unit_max_tokens,
             }),
+            keep_shingles: true,
         }
+    }
+
+    /// The same extractor, but the shingle sets are not kept once the
+    /// signature is made: a scan builds them again only for the documents
+    /// in a candidate pair, so memory holds sketches, not shingle sets.
+    pub fn dropping_shingles(mut self) -> Self {
+        self.keep_shingles = false;
+        self
     }
 
     /// All features of one document.
@@ -96,10 +112,15 @@ impl Extractor {
             let _ = units.set(Vec::new());
         }
         let _ = text;
+        let kept = OnceLock::new();
+        if self.keep_shingles {
+            let _ = kept.set(shingles);
+        }
         Features {
             tokens: norm.len(),
             content_hash: content_hash(norm),
-            shingles,
+            shingles: kept,
+            shingle_size: self.params.shingle_size,
             signature,
             units,
             token_trigrams: OnceLock::new(),
@@ -111,6 +132,21 @@ impl Extractor {
 }
 
 impl Features {
+    /// The document's shingle set, built again from its text on first use
+    /// when the extractor did not keep it.
+    pub fn shingles(&self, doc: &Document) -> &Shingles {
+        self.shingles
+            .get_or_init(|| word_shingles(&normalize(&doc.text), self.shingle_size))
+    }
+
+    /// The shingle set, which [`Features::shingles`] must have built (or the
+    /// extractor kept).
+    pub fn shingle_set(&self) -> &Shingles {
+        self.shingles
+            .get()
+            .expect("shingles are built (Features::shingles) before verification")
+    }
+
     /// The document's content units, built once on first use.
     pub fn units(&self, doc: &Document) -> &[Unit] {
         self.units.get_or_init(|| {
@@ -151,7 +187,6 @@ impl Features {
 mod tests {
     use super::*;
     use crate::params::Params;
-    use crate::shingle::word_shingles;
 
     #[test]
     fn span_trigrams_equal_shingling_the_span_text() {

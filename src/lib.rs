@@ -18,6 +18,7 @@ pub mod align;
 pub mod candidates;
 pub mod check;
 pub mod cluster;
+pub mod dense;
 pub mod error;
 pub mod features;
 pub mod hash;

@@ -278,7 +278,7 @@ pub fn evaluate(
     params: &Params,
 ) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
-    let sets = set_similarity(&fa.shingles, &fb.shingles);
+    let sets = set_similarity(fa.shingle_set(), fb.shingle_set());
     let shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
     let shared_bigrams = shared.len();
     let smaller = fa.bigrams.len().min(fb.bigrams.len());
@@ -612,6 +612,8 @@ pub fn finding(
     params: &Params,
 ) -> Option<Finding> {
     let (ua, ub) = (fa.units(a), fb.units(b));
+    fa.shingles(a);
+    fb.shingles(b);
     let e = evaluate((fa, ua), (fb, ub), params);
     let (verdict, score) = decide(&e, params)?;
     let contained = |own: usize| {
@@ -644,6 +646,8 @@ pub fn finding(
         confidence: prov.confidence,
         evidence: prov.evidence,
         passages: report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
+        cluster_a: None,
+        cluster_b: None,
     })
 }
 

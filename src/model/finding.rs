@@ -139,6 +139,14 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Aligned passages, in `a` order.
     pub passages: Vec<Passage>,
+    /// When `a` is the kept document of a near-duplicate cluster, the
+    /// cluster's index in `clusters`: the finding stands for every member
+    /// (computed once, on the kept document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_a: Option<usize>,
+    /// The same for `b`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_b: Option<usize>,
 }
 
 /// A group of documents linked by findings, for dataset cleaning.
@@ -148,6 +156,24 @@ pub struct Cluster {
     pub keep: String,
     /// The documents that duplicate it.
     pub drop: Vec<String>,
+    /// Every dropped document once, compared with the kept one, most
+    /// similar first.
+    #[serde(default)]
+    pub members: Vec<ClusterMember>,
+}
+
+/// One dropped member of a cluster, against the kept document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterMember {
+    /// The member's id.
+    pub id: String,
+    /// The verdict of the pair (member, kept document); null when that pair
+    /// is no finding of its own (the member joined through another one).
+    pub verdict: Option<Verdict>,
+    /// Exact shingle Jaccard with the kept document.
+    pub jaccard: f64,
+    /// The pair's score (0 without a verdict).
+    pub score: f64,
 }
 
 /// Rounds a score for output, so reports stay short and stable.
