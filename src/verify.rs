@@ -87,6 +87,8 @@ pub struct PairEvaluation {
     pub runs: Vec<Run>,
     /// Matched words of the longest verbatim run, shown or not (0: none).
     pub longest_run: u32,
+    /// Words in verbatim runs as a share of the shorter document.
+    pub run_share: f64,
 }
 
 /// Share of a document's tokens inside the given unit ranges (inclusive)
@@ -357,6 +359,8 @@ pub fn evaluate(
         trim_to_sentences(ua, ub, r);
     }
     let longest_run = runs.iter().map(|r| r.matched).max().unwrap_or(0);
+    let run_words: u32 = runs.iter().map(|r| r.matched).sum();
+    let run_share = f64::from(run_words) / fa.tokens.min(fb.tokens).max(1) as f64;
     merge_runs(ua, ub, &mut passages, &mut runs);
     let coverage_a = coverage(
         ua,
@@ -396,6 +400,7 @@ pub fn evaluate(
         window,
         runs,
         longest_run,
+        run_share,
     }
 }
 
@@ -443,7 +448,10 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
     let cov_max = e.coverage_a.max(e.coverage_b);
     let cov_min = e.coverage_a.min(e.coverage_b);
     let score = 0.5 * cov_max + 0.5 * e.mean_similarity;
-    let verbatim = e.sets.containment_a_in_b.max(e.sets.containment_b_in_a) >= VERBATIM_SHARE;
+    // Mostly the same words: by shingles, or by the verbatim runs that make
+    // up most of what is aligned (a copied half is no paraphrase).
+    let verbatim = e.sets.containment_a_in_b.max(e.sets.containment_b_in_a) >= VERBATIM_SHARE
+        || e.run_share >= VERBATIM_SHARE * cov_max;
     // Both texts mostly aligned and mostly the same wording: an edited copy
     // (too many words changed for the Jaccard threshold, still the same
     // text). Reworded throughout: a paraphrase. A verbatim block covering
