@@ -158,6 +158,7 @@ impl InputArgs {
             respect_ignore: self.respect_ignore,
             max_bytes: self.max_bytes.max(1),
             dates: self.dates.clone(),
+            ..InputOptions::default()
         }
     }
 }
