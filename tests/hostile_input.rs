@@ -214,3 +214,27 @@ fn main_content_leaves_out_navigation_and_comments() {
     );
     assert!(full.text.contains("Archive November") && full.text.contains("Copyright"));
 }
+#[test]
+fn every_score_stays_in_the_unit_interval_on_random_pairs() {
+    use proptest::prelude::*;
+    // Long and short texts, repeated lines, numbers and names.
+    let line = prop::sample::select(vec![
+        "The Astana Times reported 1,250 new jobs in 2024.",
+        "Officials said the plan would cost 3.5 million dollars.",
+        "officials said the plan would cost 3.5 million dollars",
+        "Jane Roe of Reuters wrote that the vote was close.",
+        "It rained.",
+        "2024 2025 2026 1 2 3 4 5 6 7 8 9",
+        "The committee met again on Monday to review the plan and its cost.",
+        "Ünïcödé wörds and 東京 text mixed in",
+        "",
+    ]);
+    let text = prop::collection::vec(line, 0..40).prop_map(|lines| lines.join("\n"));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
+    runner
+        .run(&(text.clone(), text), |(a, b)| {
+            invariants::check_pair(&a, &b);
+            Ok(())
+        })
+        .unwrap();
+}

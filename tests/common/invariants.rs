@@ -150,32 +150,33 @@ pub fn check_report(report: &Report, texts: &[(&str, &str)]) {
 }
 
 /// `dedup report` and `dedup show` on arbitrary bytes as a JSON report:
-/// a report that parses is rendered in every format without a panic.
+/// a report that reads is rendered in every format without a panic.
 pub fn check_report_bytes(data: &[u8]) {
-    use dedup::report::{html, json, show, text};
-    let Ok(report) = serde_json::from_slice::<Report>(data) else {
+    use dedup::report::{json, render, show, Format, RenderContext};
+    let Ok(report) = json::parse_json(data) else {
         return;
     };
     let mut sink = Vec::new();
-    let _ = json::write_json(&report, &mut sink);
-    let _ = json::write_jsonl(&report, &mut sink);
-    let _ = text::write_text(&report, &text::TextOptions::default(), &mut sink);
     // Document texts as `dedup report` would find them: here the first
     // passage's text, which may or may not fit the report's ranges.
-    let texts: html::DocTexts = report
-        .pairs
-        .iter()
-        .flat_map(|f| {
-            f.passages.first().map(|p| {
-                [
-                    (f.a.as_str(), p.text_a.as_str()),
-                    (f.b.as_str(), p.text_b.as_str()),
-                ]
-            })
-        })
-        .flatten()
-        .collect();
-    let _ = html::write_html(&report, &texts, &html::HtmlOptions::default(), &mut sink);
+    let mut ctx = RenderContext::new();
+    for f in &report.pairs {
+        if let Some(p) = f.passages.first() {
+            ctx.texts.insert(f.a.as_str(), p.text_a.as_str());
+            ctx.texts.insert(f.b.as_str(), p.text_b.as_str());
+        }
+    }
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Jsonl,
+        Format::Html,
+        Format::Github,
+        Format::Sarif,
+    ] {
+        let _ = render(format, &report, &ctx, &mut sink);
+        let _ = render(format, &report, &RenderContext::new(), &mut sink);
+    }
     let opts = show::ShowOptions {
         width: 80,
         color: true,
