@@ -307,22 +307,35 @@ fn windows(units: &[Unit], size: usize, shared: &[u64], min_shared: usize) -> Ve
     out
 }
 
-/// Weighted intersection of two sorted (term, weight) lists: each shared
-/// term counts with the larger of its two weights.
-fn weighted_intersection(a: &[(u64, u8)], b: &[(u64, u8)]) -> f64 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+/// Weighted containment of the lighter of two windows' sorted, unique
+/// (term, weight) lists in the other. A shared term counts with the larger
+/// of its two weights (a name in either text is a name); the lighter
+/// window's total is raised by the same amount, so the share stays in
+/// [0, 1] when a term weighs more in the other window than in its own.
+fn weighted_containment(x: &Window, y: &Window) -> f64 {
+    let (a, b) = (&x.terms, &y.terms);
+    let (mut i, mut j) = (0, 0);
+    let (mut shared, mut raise_x, mut raise_y) = (0.0, 0.0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                sum += a[i].1.max(b[j].1) as f64;
+                let weight = a[i].1.max(b[j].1) as f64;
+                shared += weight;
+                raise_x += weight - a[i].1 as f64;
+                raise_y += weight - b[j].1 as f64;
                 i += 1;
                 j += 1;
             }
         }
     }
-    sum
+    let lighter = if x.weight <= y.weight {
+        x.weight + raise_x
+    } else {
+        y.weight + raise_y
+    };
+    shared / lighter.max(1.0)
 }
 
 /// The window pair with the highest term plus bigram containment, among
@@ -337,8 +350,7 @@ pub fn best_window(a: &[Unit], b: &[Unit], shared: &[u64], p: &AlignParams) -> O
     let mut best: Option<WindowMatch> = None;
     for x in &wa {
         for y in &wb {
-            let term_containment =
-                weighted_intersection(&x.terms, &y.terms) / x.weight.min(y.weight).max(1.0);
+            let term_containment = weighted_containment(x, y);
             let common = crate::shingle::sorted_intersection_len(&x.bigrams, &y.bigrams) as f64;
             let bigram_containment = common / x.bigrams.len().min(y.bigrams.len()).max(1) as f64;
             let better = best.is_none_or(|m| {

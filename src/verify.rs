@@ -612,7 +612,53 @@ fn run_bytes(units: &[Unit], norm: &NormalizedText, (from, to): (u32, u32)) -> [
 }
 
 /// Evaluates, decides and explains one pair; `None` when it is no finding.
+///
+/// The pair is evaluated in an order set by the two texts (token count,
+/// then content hash), not by their ids, and the result mirrored when that
+/// order is `b`, `a`: alignment breaks ties by position, so without this a
+/// finding's passages and score could change with the documents' names.
 pub fn finding(
+    a: &Document,
+    fa: &Features,
+    b: &Document,
+    fb: &Features,
+    params: &Params,
+) -> Option<Finding> {
+    if (fb.tokens, fb.content_hash) < (fa.tokens, fa.content_hash) {
+        finding_in_order(b, fb, a, fa, params).map(mirrored)
+    } else {
+        finding_in_order(a, fa, b, fb, params)
+    }
+}
+
+/// The same finding seen from the other document: sides swapped, passages
+/// in the new `a` order.
+fn mirrored(f: Finding) -> Finding {
+    let mut passages: Vec<_> = f
+        .passages
+        .into_iter()
+        .map(|p| crate::model::Passage {
+            a: p.b,
+            b: p.a,
+            text_a: p.text_b,
+            text_b: p.text_a,
+            ..p
+        })
+        .collect();
+    passages.sort_by_key(|p| (p.a, p.b));
+    Finding {
+        a: f.b,
+        b: f.a,
+        containment_a_in_b: f.containment_b_in_a,
+        containment_b_in_a: f.containment_a_in_b,
+        coverage_a: f.coverage_b,
+        coverage_b: f.coverage_a,
+        passages,
+        ..f
+    }
+}
+
+fn finding_in_order(
     a: &Document,
     fa: &Features,
     b: &Document,

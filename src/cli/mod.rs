@@ -15,6 +15,7 @@ use dedup::report::{render, Format, RenderContext, Report};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+mod extract;
 mod report;
 mod show;
 
@@ -49,6 +50,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// List a saved report's findings, or show one side by side.
     Show(show::ShowArgs),
+    /// Print what is compared of each document (text, title, date, author,
+    /// site, language, warnings) as JSON lines.
+    Extract(extract::ExtractArgs),
 }
 
 /// Output formats of `scan`.
@@ -62,6 +66,15 @@ pub enum OutputFormat {
     Jsonl,
     /// A self-contained HTML page (inline CSS and script, works offline).
     Html,
+}
+
+/// Which text of an HTML page is compared (`--html`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HtmlText {
+    /// The main content.
+    Main,
+    /// All visible text.
+    Full,
 }
 
 /// Options shared by every command that reads documents.
@@ -80,10 +93,24 @@ pub struct InputArgs {
     /// (override dates found in the documents).
     #[arg(long, value_name = "FILE")]
     pub dates: Option<PathBuf>,
-    /// Documents longer than this many bytes are compared on their first
-    /// part only (with a warning).
-    #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
+    /// At most this many bytes are read of a file (of each document, for
+    /// JSONL), and a longer text is compared on its first part only (with a
+    /// warning).
+    #[arg(long, default_value_t = input::DEFAULT_MAX_BYTES, value_name = "BYTES")]
     pub max_bytes: usize,
+    /// HTML elements nested deeper than this are read as text of their
+    /// ancestor at this depth (with a warning), so a page's cost stays
+    /// linear in its size.
+    #[arg(long, default_value_t = input::DEFAULT_MAX_NESTING, value_name = "DEPTH")]
+    pub max_nesting: usize,
+    /// Lines longer than this many bytes are cut (with a warning).
+    #[arg(long, default_value_t = input::DEFAULT_MAX_LINE_LENGTH, value_name = "BYTES")]
+    pub max_line_length: usize,
+    /// Which text of an HTML page is compared: the main content (the
+    /// article, without navigation, comments, notices and footers) or all
+    /// visible text.
+    #[arg(long, value_enum, default_value_t = HtmlText::Main)]
+    pub html: HtmlText,
 }
 
 /// Detection parameters shared by `scan` and `check`.
@@ -163,6 +190,12 @@ impl InputArgs {
             id_field: self.id_field.clone(),
             respect_ignore: self.respect_ignore,
             max_bytes: self.max_bytes.max(1),
+            max_nesting: self.max_nesting.max(1),
+            max_line_length: self.max_line_length.max(1),
+            html: match self.html {
+                HtmlText::Main => input::HtmlMode::Main,
+                HtmlText::Full => input::HtmlMode::Full,
+            },
             dates: self.dates.clone(),
         }
     }
@@ -176,6 +209,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Index(args) => index_cmd::run_index(&args),
         Command::Report(args) => report::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Extract(args) => extract::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -263,7 +297,7 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
 /// Whether a path given on the command line cannot be read at all: it does
 /// not exist, or it is a directory that cannot be listed or a file that
 /// cannot be opened. `-` (stdin) always can.
-fn unreadable_root(path: &std::path::Path) -> bool {
+pub(crate) fn unreadable_root(path: &std::path::Path) -> bool {
     if path.as_os_str() == "-" {
         return false;
     }

@@ -79,6 +79,7 @@ pub fn parse(
             author: field(&obj, &["author"]),
             url: field(&obj, &["url", "link"]),
             site: field(&obj, &["site", "source", "publisher"]),
+            language: field(&obj, &["language", "lang"]),
         };
         docs.push(JsonlDoc {
             line: line_no,

@@ -45,6 +45,7 @@ fn set_field(meta: &mut DocMeta, key: &str, value: &str) {
         "author" => meta.author = Some(value),
         "url" | "canonical" | "link" => meta.url = Some(value),
         "site" | "source" | "publisher" => meta.site = Some(value),
+        "language" | "lang" => meta.language = Some(value),
         _ => {}
     }
 }

@@ -9,6 +9,7 @@ pub mod decode;
 pub mod html;
 pub mod jsonl;
 pub mod markdown;
+pub mod nesting;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,10 @@ pub struct DocMeta {
     /// Publishing outlet or site name, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
+    /// Language as the document declares it (HTML `lang`, a JSONL or front
+    /// matter `language`/`lang` field), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// One document to compare.
@@ -104,6 +109,49 @@ impl Document {
     }
 }
 
+/// What `dedup extract` prints for a document: the text that is compared
+/// and the metadata read with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractRecord<'a> {
+    /// The document's id.
+    pub id: &'a str,
+    /// The compared text.
+    pub text: &'a str,
+    /// Title, if known.
+    pub title: Option<&'a str>,
+    /// Publication date, if known.
+    pub date: Option<&'a str>,
+    /// Author, if known.
+    pub author: Option<&'a str>,
+    /// Site or outlet, if known.
+    pub site: Option<&'a str>,
+    /// Canonical URL, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
+    /// Declared language, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<&'a str>,
+    /// Problems that did not keep the document out.
+    pub warnings: &'a [String],
+}
+
+impl Document {
+    /// The document as `dedup extract` shows it.
+    pub fn extract_record(&self) -> ExtractRecord<'_> {
+        ExtractRecord {
+            id: &self.id,
+            text: &self.text,
+            title: self.meta.title.as_deref(),
+            date: self.meta.date.as_deref(),
+            author: self.meta.author.as_deref(),
+            site: self.meta.site.as_deref(),
+            url: self.meta.url.as_deref(),
+            language: self.meta.language.as_deref(),
+            warnings: &self.warnings,
+        }
+    }
+}
+
 /// A problem that kept a file (or one JSONL line) out of the comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputError {
@@ -116,6 +164,18 @@ pub struct InputError {
     pub message: String,
 }
 
+/// Which text of an HTML page is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HtmlMode {
+    /// The main content (the article), without navigation, archive lists,
+    /// comments, cookie notices, share bars and footers.
+    #[default]
+    Main,
+    /// All visible text of the page.
+    Full,
+}
+
 /// Options of the input stage.
 #[derive(Debug, Clone)]
 pub struct InputOptions {
@@ -125,12 +185,27 @@ pub struct InputOptions {
     pub id_field: String,
     /// Honour `.gitignore`/`.ignore` files while walking.
     pub respect_ignore: bool,
-    /// Larger documents are truncated to this many bytes of text (on a
-    /// character boundary), with a warning.
+    /// At most this many bytes are read of a file, and a document's text is
+    /// cut to this many bytes (on a character boundary), with a warning.
     pub max_bytes: usize,
+    /// HTML elements nested deeper than this are read as text of their
+    /// ancestor at this depth, with a warning (see [`nesting`]).
+    pub max_nesting: usize,
+    /// Lines of a document's text longer than this many bytes are cut (on
+    /// a character boundary), with a warning.
+    pub max_line_length: usize,
+    /// Which text of an HTML page is compared.
+    pub html: HtmlMode,
     /// A CSV of `id,date` lines giving publication dates (`--dates`).
     pub dates: Option<PathBuf>,
 }
+
+/// Default of [`InputOptions::max_bytes`]: 16 MiB.
+pub const DEFAULT_MAX_BYTES: usize = 16 << 20;
+/// Default of [`InputOptions::max_nesting`]: Blink's parser depth limit.
+pub const DEFAULT_MAX_NESTING: usize = 512;
+/// Default of [`InputOptions::max_line_length`]: 1 MiB.
+pub const DEFAULT_MAX_LINE_LENGTH: usize = 1 << 20;
 
 impl Default for InputOptions {
     fn default() -> Self {
@@ -138,7 +213,10 @@ impl Default for InputOptions {
             text_field: "text".into(),
             id_field: "id".into(),
             respect_ignore: false,
-            max_bytes: 16 << 20,
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_nesting: DEFAULT_MAX_NESTING,
+            max_line_length: DEFAULT_MAX_LINE_LENGTH,
+            html: HtmlMode::Main,
             dates: None,
         }
     }
@@ -381,10 +459,59 @@ pub fn format_of(path: &Path) -> Format {
 
 fn load_file(path: &Path, id: &str, opts: &InputOptions, out: &mut Loaded) {
     let shown = path.display().to_string();
-    match std::fs::read(path) {
+    let format = format_of(path);
+    // A JSONL file holds many documents: the byte limit applies to each.
+    let limit = (format != Format::Jsonl).then_some(opts.max_bytes);
+    match read_limited(path, limit) {
         Err(e) => out.errors.push(err(&shown, describe_io(&e))),
-        Ok(bytes) => load_bytes(&shown, id, &bytes, format_of(path), opts, out),
+        Ok((bytes, whole_size)) => {
+            let before = out.documents.len();
+            load_bytes(&shown, id, &bytes, format, opts, out);
+            if let Some(size) = whole_size {
+                for d in &mut out.documents[before..] {
+                    d.bytes = size;
+                    d.warnings.insert(
+                        0,
+                        format!(
+                            "file longer than {} bytes (--max-bytes): only the first {} bytes are read",
+                            opts.max_bytes,
+                            bytes.len()
+                        ),
+                    );
+                }
+            }
+        }
     }
+}
+
+/// Reads a file, at most `limit` bytes of it (cut back to a UTF-8
+/// character boundary when the cut falls inside one); with the file's size
+/// when it was longer.
+fn read_limited(path: &Path, limit: Option<usize>) -> std::io::Result<(Vec<u8>, Option<usize>)> {
+    use std::io::Read;
+    let Some(limit) = limit else {
+        return Ok((std::fs::read(path)?, None));
+    };
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map(|m| m.len() as usize).ok();
+    let mut bytes = Vec::new();
+    (&mut file).take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() <= limit {
+        return Ok((bytes, None));
+    }
+    let mut cut = limit;
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if utf16 {
+        cut -= cut % 2;
+    } else {
+        for _ in 0..3 {
+            if cut > 0 && bytes[cut] & 0xC0 == 0x80 {
+                cut -= 1;
+            }
+        }
+    }
+    bytes.truncate(cut);
+    Ok((bytes, Some(size.unwrap_or(limit + 1))))
 }
 
 /// Turns one input's bytes into documents (several for JSONL).
@@ -407,6 +534,10 @@ pub fn load_bytes(
         warnings.push("not valid UTF-8: decoded as Windows-1252".into());
     }
     let raw_len = bytes.len();
+    let limits = |text: String, warnings: &mut Vec<String>| {
+        let text = truncate(text, opts.max_bytes, warnings);
+        cut_long_lines(text, opts.max_line_length, warnings)
+    };
     match format {
         Format::Jsonl => {
             let (docs, errors) = jsonl::parse(path, &text, &opts.text_field, &opts.id_field);
@@ -414,7 +545,7 @@ pub fn load_bytes(
             for d in docs {
                 let doc_id = format!("{id}#{}", d.id.unwrap_or_else(|| d.line.to_string()));
                 let mut doc_warnings = warnings.clone();
-                let text = truncate(d.text, opts.max_bytes, &mut doc_warnings);
+                let text = limits(d.text, &mut doc_warnings);
                 push_doc(
                     out,
                     &doc_id,
@@ -429,21 +560,22 @@ pub fn load_bytes(
             }
         }
         Format::Html => {
-            let (body, meta) = html::extract(&text);
-            let body = truncate(body, opts.max_bytes, &mut warnings);
+            let page = html::extract_with(&text, opts.html, opts.max_nesting);
+            warnings.extend(page.warnings);
+            let body = limits(page.text, &mut warnings);
             push_doc(
-                out, id, path, body, raw_len, encoding, format, meta, warnings,
+                out, id, path, body, raw_len, encoding, format, page.meta, warnings,
             );
         }
         Format::Markdown => {
             let (body, meta) = markdown::front_matter(&text);
-            let body = truncate(body.to_string(), opts.max_bytes, &mut warnings);
+            let body = limits(body.to_string(), &mut warnings);
             push_doc(
                 out, id, path, body, raw_len, encoding, format, meta, warnings,
             );
         }
         Format::Text => {
-            let body = truncate(text, opts.max_bytes, &mut warnings);
+            let body = limits(text, &mut warnings);
             push_doc(
                 out,
                 id,
@@ -468,10 +600,40 @@ fn truncate(mut text: String, max: usize, warnings: &mut Vec<String>) -> String 
         }
         text.truncate(cut);
         warnings.push(format!(
-            "longer than {max} bytes: only the first {cut} bytes are compared"
+            "text longer than {max} bytes (--max-bytes): only the first {cut} bytes are compared"
         ));
     }
     text
+}
+
+/// Cuts every line longer than `max` bytes to its first `max` bytes (on a
+/// character boundary), with one warning counting them.
+fn cut_long_lines(text: String, max: usize, warnings: &mut Vec<String>) -> String {
+    let max = max.max(1);
+    if !text.split('\n').any(|line| line.len() > max) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut cut = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if line.len() > max {
+            let mut end = max;
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.push_str(&line[..end]);
+            cut += 1;
+        } else {
+            out.push_str(line);
+        }
+    }
+    warnings.push(format!(
+        "{cut} line(s) longer than {max} bytes (--max-line-length): only the first {max} bytes of each are compared"
+    ));
+    out
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -116,19 +116,36 @@ pub fn read_json(path: &Path) -> Result<Report> {
         path: path.to_path_buf(),
         source,
     })?;
-    let report: Report = serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
+    parse_json(&bytes).map_err(|message| Error::Parse {
         path: path.to_path_buf(),
-        message: format!("not a dedup JSON report: {e}"),
-    })?;
+        message,
+    })
+}
+
+/// Parses a JSON report and checks what the printers rely on: the schema
+/// version, and passage byte ranges that run forwards.
+pub fn parse_json(bytes: &[u8]) -> std::result::Result<Report, String> {
+    let report: Report =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a dedup JSON report: {e}"))?;
     if report.version != super::SCHEMA_VERSION {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            message: format!(
-                "report schema version {} is not supported (this dedup reads {})",
-                report.version,
-                super::SCHEMA_VERSION
-            ),
-        });
+        return Err(format!(
+            "report schema version {} is not supported (this dedup reads {})",
+            report.version,
+            super::SCHEMA_VERSION
+        ));
+    }
+    for (n, f) in report.pairs.iter().enumerate() {
+        for (m, p) in f.passages.iter().enumerate() {
+            if p.a[0] > p.a[1] || p.b[0] > p.b[1] {
+                return Err(format!(
+                    "finding {} ({} <-> {}): passage {} has a byte range that ends before it starts",
+                    n + 1,
+                    f.a,
+                    f.b,
+                    m + 1
+                ));
+            }
+        }
     }
     Ok(report)
 }

@@ -158,7 +158,7 @@ pub(super) fn passage_segments<'a>(
 ) -> Vec<(usize, Cow<'a, str>)> {
     let mut out: Vec<(usize, Cow<'a, str>)> = Vec::new();
     for &(s, e, t) in ranges {
-        if t.len() != e - s {
+        if e.checked_sub(s) != Some(t.len()) {
             continue;
         }
         match out.last_mut() {
