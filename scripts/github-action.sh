@@ -51,13 +51,23 @@ cmd_install() {
     dedup --version
 }
 
+# pull_request.$1.sha of the event file $2 (jq where there is one, as on
+# GitHub's runners, else python3).
+event_field() {
+    if command -v jq >/dev/null; then
+        jq -r ".pull_request.$1.sha // empty" "$2"
+    else
+        python3 -c 'import json, sys; print(json.load(open(sys.argv[2])).get("pull_request", {}).get(sys.argv[1], {}).get("sha", ""))' "$1" "$2"
+    fi
+}
+
 # Base and head commits: from the pull request event, else HEAD for both
 # (every file under the paths is then checked).
 event_commits() {
     local event="${GITHUB_EVENT_NAME:-}" base="" head=""
     if [ "$event" = pull_request ] || [ "$event" = pull_request_target ]; then
-        base=$(jq -r '.pull_request.base.sha // empty' "${GITHUB_EVENT_PATH:?}")
-        head=$(jq -r '.pull_request.head.sha // empty' "$GITHUB_EVENT_PATH")
+        base=$(event_field base "${GITHUB_EVENT_PATH:?}")
+        head=$(event_field head "$GITHUB_EVENT_PATH")
         [ -n "$base" ] && [ -n "$head" ] || die "no pull_request.base.sha/head.sha in $GITHUB_EVENT_PATH"
         git cat-file -e "$base^{commit}" 2>/dev/null ||
             die "base commit $base is not in the clone: check out with fetch-depth: 0"
