@@ -5,12 +5,14 @@
 //! [`Scope::Focus`] on the new documents: the same stages, so the same
 //! findings as `dedup scan` over the whole union.
 
+use crate::candidates::{stored_candidates, MemoryPostings, QueryKeys};
 use crate::error::Result;
+use crate::features::{Extractor, Features};
 use crate::index::Index;
 use crate::input::{Document, InputError};
+use crate::model::{Report, Verdict};
 use crate::params::Params;
-use crate::pipeline::{scan, Extractor, Features, Scope};
-use crate::report::{Report, Verdict};
+use crate::pipeline::{scan, Scope};
 use ahash::AHashSet;
 use rayon::prelude::*;
 
@@ -26,32 +28,36 @@ pub struct CheckRun {
     pub is_new: Vec<bool>,
 }
 
-/// Checks `new` against `collection` (documents already loaded). A
-/// collection document with the id of a new one is its old version and is
-/// left out.
+/// Checks `new` against `collection` (documents already loaded): the
+/// collection is cut down by the same candidate rule as an index's
+/// ([`stored_candidates`] over [`MemoryPostings`]). A collection document
+/// with the id of a new one is its old version and is left out.
 pub fn check_documents(
     new: Vec<Document>,
     collection: Vec<Document>,
     errors: Vec<InputError>,
     params: &Params,
 ) -> CheckRun {
-    let new_ids: AHashSet<String> = new.iter().map(|d| d.id.clone()).collect();
-    let mut union: Vec<(Document, bool)> = new.into_iter().map(|d| (d, true)).collect();
-    union.extend(
-        collection
-            .into_iter()
-            .filter(|d| !new_ids.contains(&d.id))
-            .map(|d| (d, false)),
-    );
-    // Sorted by id like a scan's input, so pair order and `a`/`b` agree.
-    union.sort_by(|x, y| x.0.id.cmp(&y.0.id));
-    let (documents, is_new): (Vec<Document>, Vec<bool>) = union.into_iter().unzip();
-    let report = scan(&documents, errors, params, Scope::Focus(&is_new));
-    CheckRun {
-        report,
-        documents,
-        is_new,
-    }
+    let new_ids: AHashSet<&str> = new.iter().map(|d| d.id.as_str()).collect();
+    let collection: Vec<Document> = collection
+        .into_iter()
+        .filter(|d| !new_ids.contains(d.id.as_str()))
+        .collect();
+    let extractor = Extractor::new(&params.features);
+    let features_of = |docs: &[Document]| -> Vec<Features> {
+        docs.par_iter().map(|d| extractor.features(d)).collect()
+    };
+    let (new_features, stored_features) = (features_of(&new), features_of(&collection));
+    let store = MemoryPostings::new(&stored_features, params.features.lsh);
+    drop(stored_features);
+    let queries: Vec<QueryKeys> = new_features.iter().map(QueryKeys::of).collect();
+    let Ok(keep) = stored_candidates(&store, &queries, &params.candidate_rule(), &AHashSet::new());
+    let mut collection: Vec<Option<Document>> = collection.into_iter().map(Some).collect();
+    let candidates = keep
+        .into_iter()
+        .filter_map(|i| collection[i as usize].take())
+        .collect();
+    check_union(new, candidates, errors, params)
 }
 
 /// Checks `new` against the documents of `index` (looked up by their
@@ -64,10 +70,31 @@ pub fn check_index(
     params: &Params,
 ) -> Result<CheckRun> {
     index.check_params(params)?;
-    let extractor = Extractor::new(params);
+    let extractor = Extractor::new(&params.features);
     let features: Vec<Features> = new.par_iter().map(|d| extractor.features(d)).collect();
     let collection = index.candidates(&new, &features, params)?;
-    Ok(check_documents(new, collection, errors, params))
+    Ok(check_union(new, collection, errors, params))
+}
+
+/// The scan of `new` and the collection's candidates, reporting only pairs
+/// with a new document.
+fn check_union(
+    new: Vec<Document>,
+    candidates: Vec<Document>,
+    errors: Vec<InputError>,
+    params: &Params,
+) -> CheckRun {
+    let mut union: Vec<(Document, bool)> = new.into_iter().map(|d| (d, true)).collect();
+    union.extend(candidates.into_iter().map(|d| (d, false)));
+    // Sorted by id like a scan's input, so pair order and `a`/`b` agree.
+    union.sort_by(|x, y| x.0.id.cmp(&y.0.id));
+    let (documents, is_new): (Vec<Document>, Vec<bool>) = union.into_iter().unzip();
+    let report = scan(&documents, errors, params, Scope::Focus(&is_new));
+    CheckRun {
+        report,
+        documents,
+        is_new,
+    }
 }
 
 /// Whether a finding of `verdict` fails a check run with `--fail-on

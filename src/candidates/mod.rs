@@ -9,8 +9,18 @@
 //! (probability integrated over `[0, t]`) and the false-negative area
 //! (`1 - probability` integrated over `[t, 1]`).
 
+pub mod postings;
+mod rewrite;
+mod scatter;
+
+pub use postings::{
+    stored_candidates, CandidateRule, KeyKind, MemoryPostings, Postings, QueryKeys,
+};
+pub use rewrite::rewrite_candidate_pairs;
+
 use crate::hash::stable_hash;
 use crate::sketch::Signature;
+use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +167,51 @@ pub fn candidate_pairs(
     pairs.dedup();
     pairs.retain(|p| p.a != p.b);
     pairs
+}
+
+/// The rewrite tier's candidate rule: two documents are candidates when
+/// they share at least `min_shared` keys (content bigrams), counting only
+/// keys held by at most `max_bucket` documents of the compared set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RareKeys {
+    /// Keys held by more documents than this are too common to count.
+    pub max_bucket: usize,
+    /// Shared rare keys needed for a candidate.
+    pub min_shared: usize,
+}
+
+impl RareKeys {
+    /// Whether a key held by `holders` documents counts.
+    pub fn is_rare(&self, holders: usize) -> bool {
+        holders <= self.max_bucket
+    }
+
+    /// Shared rare keys that make a candidate (at least one).
+    pub fn min_count(&self) -> usize {
+        self.min_shared.max(1)
+    }
+
+    /// Whether `shared` rare keys make a candidate.
+    pub fn is_candidate(&self, shared: usize) -> bool {
+        shared >= self.min_count()
+    }
+}
+
+/// Pairs of documents with identical normalized text, found by hash
+/// (`None`: an empty document, never a duplicate). Unordered.
+pub fn exact_pairs(content_hashes: &[Option<u64>]) -> Vec<CandidatePair> {
+    let mut by_hash: AHashMap<u64, Vec<u32>> = AHashMap::new();
+    for (i, h) in content_hashes.iter().enumerate() {
+        if let Some(h) = h {
+            by_hash.entry(*h).or_default().push(i as u32);
+        }
+    }
+    let mut out = Vec::new();
+    for group in by_hash.values() {
+        // A star around the first member keeps large groups linear.
+        out.extend(group[1..].iter().map(|&d| CandidatePair::new(group[0], d)));
+    }
+    out
 }
 
 #[cfg(test)]
