@@ -47,6 +47,8 @@ stage "pip install ./python"
 
 stage "pytest"
 export PATH=$venv/bin:$PATH
-# From the repository root, so `import dedup` is the installed package.
-pytest -q -p no:cacheprovider python/tests tests/integrations --durations=5
+# From the repository root, so `import dedup` is the installed package;
+# one run per directory, each with its own conftest and helpers.
+pytest -q -p no:cacheprovider python/tests --durations=3
+pytest -q -p no:cacheprovider tests/integrations --durations=3
 stage "done"

@@ -153,9 +153,10 @@ class Index:
         check NEW --index PATH``: the findings ``dedup scan`` would report
         over the union that involve a new document.
 
-        The detection parameters are the index's; only
-        ``min_bigram_containment``, ``min_window_containment``, ``threads``,
-        ``text_field`` and ``id_field`` may be given. An indexed document
+        Shingle size, permutations and tier are the index's; ``threshold``
+        (whose LSH bands must be the index's, else :class:`DedupError` asks
+        to rebuild), ``min_bigram_containment``, ``min_window_containment``,
+        ``threads``, ``text_field`` and ``id_field`` may be given. An indexed document
         with the id of a new one is its old version and is left out.
         Cost: the new documents' sketches plus a few key look-ups each.
         """
@@ -168,7 +169,9 @@ class Index:
 
     @property
     def params(self) -> Dict[str, Any]:
-        """The detection parameters the index was built with."""
+        """The parameters the index stores (what its features depend on:
+        ``shingle_size``, ``num_perm``, ``seed``, ``lsh``, ``rewrite_tier``,
+        ...)."""
         return json.loads(self._native.params_json())
 
     @property

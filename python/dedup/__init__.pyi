@@ -97,6 +97,7 @@ class Index:
         items: Union[Iterable[Item], os.PathLike],
         ids: Optional[Iterable[Any]] = ...,
         *,
+        threshold: Optional[float] = ...,
         min_bigram_containment: Optional[float] = ...,
         min_window_containment: Optional[float] = ...,
         threads: Optional[int] = ...,
@@ -108,7 +109,7 @@ class Index:
         """``dedup index stats`` as a dict."""
     @property
     def params(self) -> Dict[str, Any]:
-        """The parameters the index was built with."""
+        """The parameters the index stores."""
     @property
     def path(self) -> str:
         """The index file."""

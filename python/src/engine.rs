@@ -28,17 +28,17 @@ impl ParamOverrides {
     /// with the given values replaced, checked like the command line's.
     pub fn apply(&self, base: &Params) -> Result<Params, Error> {
         let mut p = Params::new(
-            self.shingle_size.unwrap_or(base.shingle_size),
-            self.num_perm.unwrap_or(base.num_perm),
-            self.threshold.unwrap_or(base.threshold),
+            self.shingle_size.unwrap_or(base.features.shingle_size),
+            self.num_perm.unwrap_or(base.features.num_perm),
+            self.threshold.unwrap_or(base.decision.threshold),
         )?;
-        p.rewrite_tier = self.rewrite.unwrap_or(base.rewrite_tier);
-        p.min_bigram_containment = self
+        p.features.rewrite_tier = self.rewrite.unwrap_or(base.features.rewrite_tier);
+        p.decision.min_bigram_containment = self
             .min_bigram_containment
-            .unwrap_or(base.min_bigram_containment);
-        p.min_window_containment = self
+            .unwrap_or(base.decision.min_bigram_containment);
+        p.decision.min_window_containment = self
             .min_window_containment
-            .unwrap_or(base.min_window_containment);
+            .unwrap_or(base.decision.min_window_containment);
         Ok(p)
     }
 }
@@ -165,13 +165,14 @@ pub fn open_index(path: &std::path::Path) -> Result<Index, Error> {
     Index::open(path)
 }
 
-/// Creates an index (replacing a file there only with `overwrite`).
+/// Creates an index for the feature part of `params` (replacing a file
+/// there only with `overwrite`).
 pub fn create_index(
     path: &std::path::Path,
     params: &Params,
     overwrite: bool,
 ) -> Result<Index, Error> {
-    Index::create(path, params, overwrite)
+    Index::create(path, &params.features, overwrite)
 }
 
 /// Adds (or replaces, or skips unchanged) documents; input errors are
@@ -185,9 +186,25 @@ pub fn add_to_index(
     Ok((summary, errors))
 }
 
-/// The parameters an index was built with.
-pub fn index_params(index: &Index) -> Params {
-    index.params().clone()
+/// The run parameters of a check against `index`: the defaults with the
+/// index's shingle size, permutations and tier (what it stores), as
+/// `dedup check --index` takes them. The LSH bands follow the threshold,
+/// so a threshold other than the index's is refused by the check, with a
+/// request to rebuild.
+pub fn index_run_params(index: &Index) -> Result<Params, Error> {
+    let stored = index.params();
+    let mut p = Params::new(
+        stored.shingle_size,
+        stored.num_perm,
+        Params::default().decision.threshold,
+    )?;
+    p.features.rewrite_tier = stored.rewrite_tier;
+    Ok(p)
+}
+
+/// What the index stores about its parameters, as JSON.
+pub fn index_params_json(index: &Index) -> String {
+    serde_json::to_string(index.params()).expect("parameters serialize")
 }
 
 /// `dedup index stats`.

@@ -334,7 +334,7 @@ impl NativeIndex {
     }
 
     /// The JSON report of checking `items` against the index.
-    #[pyo3(signature = (items, ids=None, *, min_bigram_containment=None,
+    #[pyo3(signature = (items, ids=None, *, threshold=None, min_bigram_containment=None,
         min_window_containment=None, threads=None, text_field="text", id_field="id"))]
     #[allow(clippy::too_many_arguments)]
     fn check_json(
@@ -342,6 +342,7 @@ impl NativeIndex {
         py: Python<'_>,
         items: &Bound<'_, PyAny>,
         ids: Option<&Bound<'_, PyAny>>,
+        threshold: Option<f64>,
         min_bigram_containment: Option<f64>,
         min_window_containment: Option<f64>,
         threads: Option<usize>,
@@ -349,12 +350,14 @@ impl NativeIndex {
         id_field: &str,
     ) -> PyResult<String> {
         let inputs = gather(items, ids, text_field, id_field)?;
+        let base = engine::index_run_params(&self.lock()).map_err(to_py)?;
         let params = ParamOverrides {
+            threshold,
             min_bigram_containment,
             min_window_containment,
             ..ParamOverrides::default()
         }
-        .apply(&engine::index_params(&self.lock()))
+        .apply(&base)
         .map_err(to_py)?;
         py.detach(|| {
             engine::with_threads(threads, || {
@@ -370,9 +373,9 @@ impl NativeIndex {
         serde_json_string(&stats)
     }
 
-    /// The index's parameters as JSON.
-    fn params_json(&self) -> PyResult<String> {
-        serde_json_string(&engine::index_params(&self.lock()))
+    /// The index's stored parameters as JSON.
+    fn params_json(&self) -> String {
+        engine::index_params_json(&self.lock())
     }
 
     #[getter]

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import dedup
-from conftest import ARTICLE, REWRITE, UNRELATED, run_cli
+from corpus import ARTICLE, REWRITE, UNRELATED, run_cli
 
 
 def test_build_add_and_check(tmp_path):

@@ -11,7 +11,7 @@ import weakref
 import pytest
 
 import dedup
-from conftest import ARTICLE, REPO, REWRITE, UNRELATED, run_cli
+from corpus import ARTICLE, REPO, REWRITE, UNRELATED, run_cli
 
 CLOUGH = REPO.parent / "shared" / "eval" / "clough-dev" / "docs"
 

@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from conftest import OTHERS, PARAPHRASE, REPO, SOURCE, UNRELATED, commit_all, copy_sample, git, new_repo
+from gitrepo import OTHERS, PARAPHRASE, REPO, SOURCE, UNRELATED, commit_all, copy_sample, git, new_repo
 from runner import Runner
 
 
@@ -56,10 +56,10 @@ def test_paraphrase_in_a_pull_request_fails_with_annotations_and_sarif(tmp_path,
     lines = annotations(run)
     assert lines, check.stdout
     # Every annotation is on the new article, at its repository path, and
-    # names the indexed source by its path at the base commit.
+    # names the indexed source by its id (its path under articles/).
     prefix = f"::error file=articles/new/{PARAPHRASE},line="
     assert all(line.startswith(prefix) for line in lines), lines
-    assert all(f"title=dedup%3A paraphrase::paraphrase of articles/{SOURCE}" in line for line in lines)
+    assert all(f"title=dedup%3A paraphrase::paraphrase of {SOURCE} " in line for line in lines)
     assert len(lines) == 4  # one per aligned passage, as `dedup check` prints
     # The edited article is its own new version, not its own duplicate.
     assert OTHERS[0] not in check.stdout

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import OTHERS, PARAPHRASE, REPO, SOURCE, commit_all, copy_sample, git, new_repo
+from gitrepo import OTHERS, PARAPHRASE, REPO, SOURCE, commit_all, copy_sample, git, new_repo
 
 
 @pytest.fixture(scope="module")
