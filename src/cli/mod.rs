@@ -29,7 +29,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Find exact duplicates, near-duplicates, rewrites and paraphrases, and
 /// which document is the source.
 #[derive(Debug, Parser)]
-#[command(name = "dedup", version, about, long_about = None)]
+#[command(name = "dedup", version = env!("DEDUP_VERSION"), about, long_about = None)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
