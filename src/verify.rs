@@ -637,12 +637,25 @@ fn mirrored(f: Finding) -> Finding {
     let mut passages: Vec<_> = f
         .passages
         .into_iter()
-        .map(|p| crate::model::Passage {
-            a: p.b,
-            b: p.a,
-            text_a: p.text_b,
-            text_b: p.text_a,
-            ..p
+        .map(|p| {
+            let mut pairs: Vec<SentencePair> = p
+                .pairs
+                .iter()
+                .map(|s| SentencePair {
+                    a: s.b,
+                    b: s.a,
+                    similarity: s.similarity,
+                })
+                .collect();
+            pairs.sort_by_key(|s| (s.a, s.b));
+            crate::model::Passage {
+                a: p.b,
+                b: p.a,
+                text_a: p.text_b,
+                text_b: p.text_a,
+                pairs,
+                ..p
+            }
         })
         .collect();
     passages.sort_by_key(|p| (p.a, p.b));
