@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod boilerplate;
 pub mod candidates;
 pub mod check;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod hash;
 pub mod index;
 pub mod input;
+pub mod language;
 pub mod normalize;
 pub mod params;
 pub mod pipeline;

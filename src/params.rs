@@ -1,6 +1,7 @@
 //! Run configuration: one struct passed down through every stage.
 
 use crate::align::AlignParams;
+use crate::boilerplate::BoilerplateParams;
 use crate::candidates::{optimal_params, LshParams};
 use crate::error::{Error, Result};
 use crate::sketch::MINHASH_SEED;
@@ -40,6 +41,41 @@ pub struct Params {
     pub min_window_bigram_containment: f64,
     /// Passage alignment tunables.
     pub align: AlignParams,
+    /// Rewrite tier: which content bigrams are too common in the collection
+    /// to be evidence.
+    #[serde(default)]
+    pub rarity: RarityParams,
+    /// Rewrite tier: which sentences repeated across the collection are
+    /// boilerplate and count for nothing.
+    #[serde(default)]
+    pub boilerplate: BoilerplateParams,
+    /// The language of every document (a canonical code, see
+    /// [`crate::language::canonical_code`]) instead of detecting each one's
+    /// (`--language`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// When a content bigram is too common in the collection to be evidence of
+/// reuse (besides `max_bigram_bucket`, the bound for large collections).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RarityParams {
+    /// A bigram in fewer documents is never common: a source and its
+    /// rewrites share their bigrams in a handful of documents.
+    pub min_documents: usize,
+    /// A bigram in more than this share of the documents of its language
+    /// (the languages of the documents holding it) is the vocabulary of the
+    /// collection's topic, not a trace of one text in another.
+    pub max_share: f64,
+}
+
+impl Default for RarityParams {
+    fn default() -> Self {
+        RarityParams {
+            min_documents: 5,
+            max_share: 0.25,
+        }
+    }
 }
 
 impl Default for Params {
@@ -81,6 +117,9 @@ impl Params {
             min_window_containment: 0.53,
             min_window_bigram_containment: 0.10,
             align: AlignParams::default(),
+            rarity: RarityParams::default(),
+            boilerplate: BoilerplateParams::default(),
+            language: None,
         })
     }
 }

@@ -6,9 +6,11 @@
 //! the union.
 
 use crate::align::{align, best_window, UnitPassage, WindowMatch};
+use crate::boilerplate::Boilerplate;
 use crate::candidates::{candidate_pairs, CandidatePair};
 use crate::cluster::groups;
 use crate::input::{Document, InputError};
+use crate::language::{language_of, DocumentLanguage};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
 use crate::provenance::{attribute, PairShape};
@@ -20,7 +22,7 @@ use crate::shingle::{
     content_hash, shingle_hash, sorted_intersection_len, span_shingles, word_shingles, Shingles,
 };
 use crate::sketch::{MinHasher, Signature};
-use crate::units::{Unit, UnitExtractor, UnitParams};
+use crate::units::{SentenceBigrams, Unit, UnitExtractor, UnitParams};
 use crate::verify::{set_similarity, SetSimilarity};
 use ahash::AHashMap;
 use rayon::prelude::*;
@@ -46,16 +48,22 @@ pub struct Features {
     /// units: the verbatim test of a passage reads it instead of normalizing
     /// the passage text again.
     pub token_trigrams: OnceLock<Vec<u64>>,
-    /// Sorted, unique bigrams of consecutive content terms: the rewrite
-    /// tier's candidate keys and its whole-document similarity.
+    /// Sorted, unique bigrams of consecutive content terms, boilerplate
+    /// sentences left out: the rewrite tier's candidate keys and its
+    /// whole-document similarity.
     pub bigrams: Vec<u64>,
+    /// The document's language (detected, or forced by the parameters).
+    pub language: DocumentLanguage,
+    /// The hash of each sentence, in text order (boilerplate counts).
+    pub sentence_hashes: Vec<u64>,
+    /// Indices of the sentences found to be boilerplate (sorted).
+    pub boilerplate: Vec<u32>,
 }
 
 /// Reusable per-run state for feature extraction.
 pub struct Extractor {
     params: Params,
     doc_hasher: MinHasher,
-    units: UnitExtractor,
 }
 
 impl Extractor {
@@ -64,48 +72,75 @@ impl Extractor {
         Extractor {
             params: params.clone(),
             doc_hasher: MinHasher::new(params.num_perm, params.seed),
-            units: UnitExtractor::new(UnitParams::default()),
         }
     }
 
-    /// All features of one document.
+    /// All features of one document, on its own: no sentence is
+    /// boilerplate (what the index stores; a scan decides boilerplate over
+    /// the collection, see [`Extractor::features_pending`]).
     pub fn features(&self, doc: &Document) -> Features {
+        let (mut f, pending) = self.features_pending(doc);
+        f.finish(pending, &Boilerplate::default());
+        f
+    }
+
+    /// The features of one document before the collection is known: the
+    /// content bigrams stay by sentence until [`Features::finish`].
+    pub fn features_pending(&self, doc: &Document) -> (Features, SentenceBigrams) {
         let norm = normalize(&doc.text);
         self.features_of(&doc.text, &norm)
     }
 
-    /// Features from an already normalized text.
-    pub fn features_of(&self, text: &str, norm: &NormalizedText) -> Features {
+    /// [`Extractor::features_pending`] from an already normalized text.
+    pub fn features_of(&self, text: &str, norm: &NormalizedText) -> (Features, SentenceBigrams) {
         let shingles = word_shingles(norm, self.params.shingle_size);
         let signature = if shingles.is_empty() {
             Signature::default()
         } else {
             self.doc_hasher.sketch(&shingles)
         };
-        let bigrams = if self.params.rewrite_tier {
-            self.units.bigrams(norm)
+        let language = language_of(text, self.params.language.as_deref());
+        let pending = if self.params.rewrite_tier {
+            UnitExtractor::for_language(UnitParams::default(), &language.code)
+                .sentence_bigrams(text, norm)
         } else {
-            Vec::new()
+            SentenceBigrams::default()
         };
         let units = OnceLock::new();
         if !self.params.rewrite_tier {
             let _ = units.set(Vec::new());
         }
-        let _ = text;
-        Features {
+        let features = Features {
             tokens: norm.len(),
             content_hash: content_hash(norm),
             shingles,
             signature,
             units,
             token_trigrams: OnceLock::new(),
-            bigrams,
-        }
+            bigrams: Vec::new(),
+            language,
+            sentence_hashes: pending.sentence_hashes().collect(),
+            boilerplate: Vec::new(),
+        };
+        (features, pending)
     }
 }
 
 impl Features {
-    /// The document's content units, built once on first use.
+    /// Sets the content bigrams from the sentences of `pending` that are
+    /// not `boilerplate`, and records which ones were.
+    pub fn finish(&mut self, pending: SentenceBigrams, boilerplate: &Boilerplate) {
+        let (bigrams, dropped) = if boilerplate.is_empty() {
+            pending.finish(|_| false)
+        } else {
+            pending.finish(|h| boilerplate.contains(h))
+        };
+        self.bigrams = bigrams;
+        self.boilerplate = dropped;
+    }
+
+    /// The document's content units, built once on first use (boilerplate
+    /// sentences without content terms).
     pub fn units(&self, doc: &Document) -> &[Unit] {
         self.units.get_or_init(|| {
             let norm = normalize(&doc.text);
@@ -113,7 +148,11 @@ impl Features {
                 .map(|i| shingle_hash(norm.span(i, i + 3)))
                 .collect();
             let _ = self.token_trigrams.set(trigrams);
-            UnitExtractor::new(UnitParams::default()).units(&doc.text, &norm)
+            UnitExtractor::for_language(UnitParams::default(), &self.language.code).units_without(
+                &doc.text,
+                &norm,
+                &self.boilerplate,
+            )
         })
     }
 
@@ -138,14 +177,50 @@ impl Features {
 /// content bigrams, ignoring bigrams found in more than `max_bigram_bucket`
 /// documents (too common to be evidence). An inverted index of rare seeds:
 /// linear in the bigrams plus the pairs the rare ones make.
-pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<CandidatePair> {
+pub fn rewrite_candidate_pairs(
+    features: &[Features],
+    params: &Params,
+    given: Option<&CommonBigrams>,
+) -> (Vec<CandidatePair>, CommonBigrams) {
     // Entries are packed into one u64 (high bits of the bigram hash, low
     // bits the document) so the sort moves half the bytes. Dropping low hash
     // bits can only merge two rare bigrams' buckets: extra candidates that
     // verification rejects, never a missed one.
     let doc_bits = usize::BITS - features.len().max(2).leading_zeros();
+    let doc_mask = (1u64 << doc_bits) - 1;
     let sources: Vec<&[u64]> = features.iter().map(|f| f.bigrams.as_slice()).collect();
-    let parts = rare_buckets(&sources, doc_bits, params.max_bigram_bucket);
+    // Documents per language: a bigram is common when it is in a large
+    // share of the documents of its languages.
+    let languages: Vec<u16> = features
+        .iter()
+        .map(|f| crate::language::language_id(&f.language.code))
+        .collect();
+    let mut per_language: AHashMap<u16, usize> = AHashMap::new();
+    for &l in &languages {
+        *per_language.entry(l).or_default() += 1;
+    }
+    let rarity = &params.rarity;
+    let common_run = |members: &[u64]| -> bool {
+        if let Some(given) = given {
+            return given.contains(members[0]);
+        }
+        if members.len() < rarity.min_documents {
+            return false;
+        }
+        let mut seen: Vec<u16> = members
+            .iter()
+            .map(|&x| languages[(x & doc_mask) as usize])
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let of_languages: usize = seen.iter().map(|l| per_language[l]).sum();
+        members.len() as f64 > rarity.max_share * of_languages as f64
+    };
+    let (parts, common) = rare_buckets(&sources, doc_bits, params.max_bigram_bucket, &common_run);
+    let common = match given {
+        Some(given) => given.clone(),
+        None => CommonBigrams { keys: common },
+    };
     let later = later_members_by_document(features.len(), &parts);
     // Per document `a`, count the buckets it shares with each later document
     // `b` in a dense counter (reset through the list of entries touched).
@@ -193,7 +268,66 @@ pub fn rewrite_candidate_pairs(features: &[Features], params: &Params) -> Vec<Ca
     // Documents in order, each one's partners sorted: already in order (the
     // sort only checks, linear on sorted input).
     out.sort_unstable();
-    out
+    (out, common)
+}
+
+/// Content bigrams too common in the collection to be evidence of reuse:
+/// found in more than `max_bigram_bucket` documents, or in at least
+/// [`crate::params::RarityParams::min_documents`] and more than
+/// [`crate::params::RarityParams::max_share`] of the documents of their
+/// languages. They make no candidates and do not count as shared.
+#[derive(Debug, Clone, Default)]
+pub struct CommonBigrams {
+    /// Sorted bigram hashes with their lowest [`COMMON_KEY_BITS`] bits
+    /// cleared (how the candidate stage packs them).
+    keys: Vec<u64>,
+}
+
+/// Low bits of a bigram hash that [`CommonBigrams`] ignores: room for
+/// document numbers in the packed keys of the candidate stage (32 bits, any
+/// collection size). Two bigrams agreeing in the other 32 bits are
+/// confused: odds 2^-32 per pair, a rare bigram then not counted.
+pub const COMMON_KEY_BITS: u32 = 32;
+
+impl CommonBigrams {
+    /// From bigram hashes (any order, any low bits).
+    pub fn from_bigrams(bigrams: impl IntoIterator<Item = u64>) -> Self {
+        let mut keys: Vec<u64> = bigrams.into_iter().map(common_key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        CommonBigrams { keys }
+    }
+
+    /// Whether a bigram (or a packed key of one) is common.
+    #[inline]
+    pub fn contains(&self, bigram: u64) -> bool {
+        self.keys.binary_search(&common_key(bigram)).is_ok()
+    }
+
+    /// Number of common bigrams.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when none is.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+#[inline]
+fn common_key(bigram: u64) -> u64 {
+    bigram & !((1u64 << COMMON_KEY_BITS) - 1)
+}
+
+/// What a scan learns from the whole collection rather than from a pair:
+/// given by an index check, whose scan sees only part of the collection.
+#[derive(Debug, Clone, Default)]
+pub struct Collection {
+    /// Boilerplate sentences.
+    pub boilerplate: Boilerplate,
+    /// Common content bigrams.
+    pub common: CommonBigrams,
 }
 
 /// Rare buckets of sorted packed keys: runs of one bigram key holding 2 to
@@ -268,7 +402,12 @@ fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMember
 /// by the next 8 bits, finished by insertion sort and the runs read off while
 /// the block is still in cache. Several times faster than sorting the
 /// millions of keys of the rewrite tier and scanning them afterwards.
-fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buckets> {
+fn rare_buckets(
+    sources: &[&[u64]],
+    doc_bits: u32,
+    max_bucket: usize,
+    common_run: &(dyn Fn(&[u64]) -> bool + Sync),
+) -> (Vec<Buckets>, Vec<u64>) {
     const BITS: u32 = 12;
     const BLOCKS: usize = 1 << BITS;
     const SUB_BITS: u32 = 8;
@@ -289,13 +428,14 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buc
         BLOCKS,
     );
     let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
-    blocks
+    let found: Vec<(Buckets, Vec<u64>)> = blocks
         .par_chunks(16)
         .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
             let mut part = Buckets {
                 members: Vec::new(),
                 spans: Vec::new(),
             };
+            let mut common = Vec::new();
             for keys in chunk {
                 let mut next = [0u32; 1 << SUB_BITS];
                 for &x in keys.iter() {
@@ -330,18 +470,30 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, max_bucket: usize) -> Vec<Buc
                     while to < sorted.len() && sorted[to] & !doc_mask == bigram {
                         to += 1;
                     }
-                    if to - from >= 2 && to - from <= max_bucket {
+                    let run = &sorted[from..to];
+                    if run.len() > max_bucket || (run.len() >= 2 && common_run(run)) {
+                        common.push(bigram);
+                    } else if run.len() >= 2 {
                         let first = part.members.len() as u32;
                         part.members
-                            .extend(sorted[from..to].iter().map(|&x| (x & doc_mask) as u32));
+                            .extend(run.iter().map(|&x| (x & doc_mask) as u32));
                         part.spans.push((first, part.members.len() as u32));
                     }
                     from = to;
                 }
             }
-            part
+            (part, common)
         })
-        .collect()
+        .collect();
+    let mut parts = Vec::with_capacity(found.len());
+    let mut common = Vec::new();
+    for (p, c) in found {
+        parts.push(p);
+        common.extend(c.into_iter().map(common_key));
+    }
+    // Blocks are in key order, and so their runs: sorted already.
+    common.dedup();
+    (parts, common)
 }
 
 /// Consecutive ranges of `0..weights.len()`, each holding at least
@@ -531,10 +683,17 @@ pub fn evaluate(
     (fa, ua): (&Features, &[Unit]),
     (fb, ub): (&Features, &[Unit]),
     params: &Params,
+    common: &CommonBigrams,
 ) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
     let sets = set_similarity(&fa.shingles, &fb.shingles);
-    let shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
+    let mut shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
+    // Bigrams common in the collection are no evidence: only rare ones count
+    // as shared (the documents' own counts stay whole, so that a pair's
+    // containment needs no lookup beyond the bigrams it shares).
+    if !common.is_empty() {
+        shared.retain(|&x| !common.contains(x));
+    }
     let shared_bigrams = shared.len();
     let smaller = fa.bigrams.len().min(fb.bigrams.len());
     let bigram_containment = if smaller == 0 {
@@ -721,9 +880,10 @@ pub fn finding(
     b: &Document,
     fb: &Features,
     params: &Params,
+    common: &CommonBigrams,
 ) -> Option<Finding> {
     let (ua, ub) = (fa.units(a), fb.units(b));
-    let e = evaluate((fa, ua), (fb, ub), params);
+    let e = evaluate((fa, ua), (fb, ub), params, common);
     let (verdict, score) = decide(&e, params)?;
     let contained = |own: usize| {
         if own == 0 {
@@ -775,19 +935,22 @@ pub fn scan(
     params: &Params,
     scope: Scope,
 ) -> Report {
-    scan_with_progress(documents, errors, params, scope, &|_, _, _| {})
+    scan_with_progress(documents, errors, params, scope, None, &|_, _, _| {})
 }
 
 /// Progress callback: stage name, items done, items in the stage.
 pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 
 /// [`scan`], reporting progress (called every few hundred items, from any
-/// thread).
+/// thread). `collection` gives the boilerplate and common bigrams of a
+/// larger collection these documents are part of (an index check); `None`
+/// finds them in `documents`.
 pub fn scan_with_progress(
     documents: &[Document],
     errors: Vec<InputError>,
     params: &Params,
     scope: Scope,
+    collection: Option<&Collection>,
     progress: Progress,
 ) -> Report {
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -801,15 +964,42 @@ pub fn scan_with_progress(
     let mut counters = BTreeMap::new();
     let t = Instant::now();
     let extractor = Extractor::new(params);
-    let features: Vec<Features> = documents
+    let (mut features, pending): (Vec<Features>, Vec<SentenceBigrams>) = documents
         .par_iter()
         .map(|d| {
-            let f = extractor.features(d);
+            let f = extractor.features_pending(d);
             tick("sketching", documents.len());
             f
         })
-        .collect();
+        .unzip();
     timings.insert("sketch".to_string(), t.elapsed().as_secs_f64() * 1e3);
+
+    // Boilerplate is a property of the collection: sentences repeated by
+    // many documents that are not copies of each other.
+    let t = Instant::now();
+    let boilerplate = if params.rewrite_tier {
+        let found = match collection {
+            Some(given) => given.boilerplate.clone(),
+            None => {
+                let sentences: Vec<Vec<u64>> =
+                    features.iter().map(|f| f.sentence_hashes.clone()).collect();
+                let signatures: Vec<&Signature> = features.iter().map(|f| &f.signature).collect();
+                Boilerplate::find(&sentences, &signatures, &params.boilerplate)
+            }
+        };
+        features
+            .par_iter_mut()
+            .zip(pending)
+            .for_each(|(f, p)| f.finish(p, &found));
+        found
+    } else {
+        Boilerplate::default()
+    };
+    counters.insert(
+        "boilerplate_sentences".to_string(),
+        boilerplate.len() as u64,
+    );
+    timings.insert("boilerplate".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     let t = Instant::now();
     let in_scope = |p: &CandidatePair| match scope {
@@ -821,11 +1011,16 @@ pub fn scan_with_progress(
     let near = candidate_pairs(&signatures, params.lsh, params.max_bucket);
     counters.insert("candidates_near_duplicate".to_string(), near.len() as u64);
     pairs.extend(near);
-    if params.rewrite_tier {
-        let rewrite = rewrite_candidate_pairs(&features, params);
+    let common = if params.rewrite_tier {
+        let (rewrite, common) =
+            rewrite_candidate_pairs(&features, params, collection.map(|c| &c.common));
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
+        counters.insert("common_bigrams".to_string(), common.len() as u64);
         pairs.extend(rewrite);
-    }
+        common
+    } else {
+        CommonBigrams::default()
+    };
     pairs.retain(|p| in_scope(p));
     pairs.sort_unstable();
     pairs.dedup();
@@ -859,6 +1054,7 @@ pub fn scan_with_progress(
                 &documents[b],
                 &features[b],
                 params,
+                &common,
             )
         })
         .collect();
@@ -887,6 +1083,8 @@ pub fn scan_with_progress(
                 format: d.format,
                 meta: d.meta.clone(),
                 warnings: d.warnings.clone(),
+                language: params.rewrite_tier.then(|| f.language.clone()),
+                boilerplate_sentences: f.boilerplate.len(),
             })
             .collect(),
         pairs: findings,
@@ -1045,7 +1243,7 @@ mod tests {
                 }
             }
             assert!(!spans.is_empty());
-            let parts = rare_buckets(&sources, doc_bits, max_bucket);
+            let (parts, _) = rare_buckets(&sources, doc_bits, max_bucket, &|_| false);
             let (mut found_members, mut found_spans) = (Vec::new(), Vec::new());
             for p in &parts {
                 let offset = found_members.len() as u32;

@@ -110,6 +110,11 @@ pub struct DetectArgs {
     /// paragraph windows for a passage-level finding.
     #[arg(long, default_value_t = 0.53)]
     pub min_window_containment: f64,
+    /// Language of every document, as an ISO 639-1 or 639-3 code (`de`,
+    /// `urd`, ...), instead of detecting each document's: it picks the
+    /// stopwords and stemmer of the rewrite tier.
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -122,6 +127,14 @@ impl DetectArgs {
         p.rewrite_tier = !self.no_rewrite;
         p.min_bigram_containment = self.min_bigram_containment;
         p.min_window_containment = self.min_window_containment;
+        if let Some(code) = &self.language {
+            let canonical = crate::language::canonical_code(code).ok_or_else(|| {
+                crate::Error::Param(format!(
+                    "--language {code}: not a language dedup knows (use an ISO 639-1 or 639-3 code such as de, es, ru, ur, hi, zh)"
+                ))
+            })?;
+            p.language = Some(canonical.to_string());
+        }
         Ok(p)
     }
 }
@@ -210,6 +223,7 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
         loaded.errors,
         &params,
         Scope::All,
+        None,
         &|stage, done, total| {
             if let Some(bar) = &bar {
                 bar.set_message(stage.to_string());
