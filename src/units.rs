@@ -257,6 +257,35 @@ impl UnitExtractor {
         self.cached_term_keyed(cache, self.memo_key(word.as_bytes()), word)
     }
 
+    /// The content term of token `i` of `norm`. A character of a script
+    /// written without spaces (Han, Kana, Thai, ...) is no word on its own:
+    /// its term is the pair it forms with the character right before it
+    /// (most Chinese words are two characters), when both carry content and
+    /// nothing stands between them. Single characters shared by unrelated
+    /// texts on one topic (州, 城, 江) are no evidence; pairs (苏州, 长江)
+    /// are, as words are in spaced scripts.
+    #[inline]
+    fn token_term(
+        &self,
+        cache: &mut [(u64, u64)],
+        keys: &[u64],
+        norm: &NormalizedText,
+        i: usize,
+    ) -> Option<u64> {
+        let word = norm.word(i);
+        let own = self.cached_term_keyed(cache, keys[i], word)?;
+        if !is_unspaced_character(word) {
+            return Some(own);
+        }
+        let prev = norm.word(i.checked_sub(1)?);
+        if !is_unspaced_character(prev) || norm.tokens[i - 1].end != norm.tokens[i].start {
+            return None;
+        }
+        self.cached_term_keyed(cache, keys[i - 1], prev)?;
+        let pair = norm.span(i - 1, i + 1);
+        self.cached_term_keyed(cache, self.memo_key(pair.as_bytes()), pair)
+    }
+
     /// [`UnitExtractor::cached_term`] with the word's memo key already
     /// computed (see [`prefetch_slot`]).
     #[inline]
@@ -313,11 +342,11 @@ impl UnitExtractor {
         with_term_cache(|cache| {
             let keys = self.memo_keys(norm);
             let mut prev: Option<u64> = None;
-            for (i, &key) in keys.iter().enumerate() {
+            for i in 0..keys.len() {
                 if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
                     prefetch_slot(cache, ahead);
                 }
-                if let Some(t) = self.cached_term_keyed(cache, key, norm.word(i)) {
+                if let Some(t) = self.token_term(cache, &keys, norm, i) {
                     if let Some(p) = prev {
                         out.push(bigram(p, t));
                     }
@@ -407,7 +436,7 @@ impl UnitExtractor {
                     if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
                         prefetch_slot(cache, ahead);
                     }
-                    if let Some(t) = self.cached_term_keyed(cache, keys[i], norm.word(i)) {
+                    if let Some(t) = self.token_term(cache, &keys, norm, i) {
                         if let Some(p) = prev {
                             pieces.push(bigram(p, t));
                         }
@@ -444,7 +473,7 @@ impl UnitExtractor {
             if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
                 prefetch_slot(cache, ahead);
             }
-            if let Some(term) = self.cached_term_keyed(cache, keys[i], word) {
+            if let Some(term) = self.token_term(cache, keys, norm, i) {
                 let t = norm.tokens[i];
                 let original = &text[t.start as usize..t.end as usize];
                 let weight = if word.bytes().any(|b| b.is_ascii_digit()) {
@@ -470,6 +499,14 @@ impl UnitExtractor {
             sequence,
         }
     }
+}
+
+/// True for a token that is one character of a script written without
+/// spaces (see [`crate::normalize::is_unspaced_script`]).
+#[inline]
+fn is_unspaced_character(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii() && crate::normalize::is_unspaced_script(c))
 }
 
 /// Seed of the content-bigram hash (the bytes "dedup-b1").
@@ -791,6 +828,33 @@ mod tests {
         let (ba, bb) = (ur.bigrams(&normalize(a)), ur.bigrams(&normalize(b)));
         assert_eq!(crate::shingle::sorted_intersection_len(&ba, &bb), 0);
         assert!(ur.term("میں").is_none() && ur.term("کھلاڑی").is_some());
+    }
+
+    #[test]
+    fn chinese_terms_are_character_pairs() {
+        let zh = UnitExtractor::for_language(UnitParams::default(), "zh");
+        // 的 is a stopword: 苏州 and 园林 are terms, 州的 and 的园 are not.
+        let text = "苏州的园林";
+        let u = &zh.units(text, &normalize(text))[0];
+        assert_eq!(u.sequence.len(), 2);
+        // Two texts sharing characters but no character pair share no term.
+        let (a, b) = ("州城江", "城州江");
+        let (ua, ub) = (
+            &zh.units(a, &normalize(a))[0],
+            &zh.units(b, &normalize(b))[0],
+        );
+        assert_eq!(
+            crate::shingle::sorted_intersection_len(&ua.terms, &ub.terms),
+            0
+        );
+        let text = "长江三峡。长江上游";
+        let units = zh.units(text, &normalize(text));
+        assert_eq!(
+            crate::shingle::sorted_intersection_len(&units[0].terms, &units[1].terms),
+            1,
+            "长江 in both sentences"
+        );
+        assert_eq!(zh.bigrams(&normalize(text)), content_bigrams(&units));
     }
 
     #[test]
