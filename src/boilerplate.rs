@@ -79,11 +79,12 @@ impl Boilerplate {
 
     /// The boilerplate of a collection: `sentences[d]` are the sentence
     /// hashes of document `d` (any order, repeats allowed), `signatures[d]`
-    /// its MinHash. Documents are taken in index order, which callers keep
-    /// equal to id order. Linear in the sentences plus a sort.
+    /// its MinHash, `ids[d]` its id (holders are sampled in id order).
+    /// Linear in the sentences plus a sort.
     pub fn find(
         sentences: &[Vec<u64>],
         signatures: &[&Signature],
+        ids: &[&str],
         params: &BoilerplateParams,
     ) -> Boilerplate {
         let mut pairs: Vec<(u64, u32)> = sentences
@@ -102,12 +103,14 @@ impl Boilerplate {
             .chunk_by(|x, y| x.0 == y.0)
             .filter(|run| run.len() >= min)
             .filter(|run| {
-                let holders: Vec<&Signature> = run
+                let mut holders: Vec<u32> = run.iter().map(|&(_, d)| d).collect();
+                holders.sort_unstable_by_key(|&d| ids[d as usize]);
+                let sampled: Vec<&Signature> = holders
                     .iter()
                     .take(HOLDERS_SAMPLED)
-                    .map(|&(_, d)| signatures[d as usize])
+                    .map(|&d| signatures[d as usize])
                     .collect();
-                holders_are_unrelated(&holders, params)
+                holders_are_unrelated(&sampled, params)
             })
             .map(|run| run[0].0);
         Boilerplate::from_hashes(found)
@@ -129,6 +132,8 @@ pub fn holders_are_unrelated(holders: &[&Signature], params: &BoilerplateParams)
 mod tests {
     use super::*;
 
+    const IDS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
+
     fn sig(values: &[u32]) -> Signature {
         Signature(values.to_vec())
     }
@@ -141,7 +146,7 @@ mod tests {
             .map(|d| sig(&[d, d + 10, d + 20, d + 30]))
             .collect();
         let refs: Vec<&Signature> = signatures.iter().collect();
-        let b = Boilerplate::find(&sentences, &refs, &BoilerplateParams::default());
+        let b = Boilerplate::find(&sentences, &refs, &IDS, &BoilerplateParams::default());
         assert!(b.contains(credit));
         assert_eq!(b.len(), 1);
     }
@@ -153,7 +158,7 @@ mod tests {
         // The six documents are near-copies: equal signatures but one slot.
         let signatures: Vec<Signature> = (0..6u32).map(|d| sig(&[1, 2, 3, d])).collect();
         let refs: Vec<&Signature> = signatures.iter().collect();
-        let b = Boilerplate::find(&sentences, &refs, &BoilerplateParams::default());
+        let b = Boilerplate::find(&sentences, &refs, &IDS, &BoilerplateParams::default());
         assert!(!b.contains(quoted));
     }
 
@@ -162,6 +167,9 @@ mod tests {
         let sentences: Vec<Vec<u64>> = (0..4).map(|d| vec![7, 100 + d]).collect();
         let signatures: Vec<Signature> = (0..4u32).map(|d| sig(&[d, d + 10])).collect();
         let refs: Vec<&Signature> = signatures.iter().collect();
-        assert!(Boilerplate::find(&sentences, &refs, &BoilerplateParams::default()).is_empty());
+        assert!(
+            Boilerplate::find(&sentences, &refs, &IDS[..4], &BoilerplateParams::default())
+                .is_empty()
+        );
     }
 }

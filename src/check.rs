@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::index::Index;
 use crate::input::{Document, InputError};
 use crate::params::Params;
-use crate::pipeline::{scan, Extractor, Features, Scope};
+use crate::pipeline::{scan_with_progress, Collection, Extractor, Features, Scope};
 use crate::report::{Report, Verdict};
 use ahash::AHashSet;
 use rayon::prelude::*;
@@ -35,10 +35,24 @@ pub fn check_documents(
     errors: Vec<InputError>,
     params: &Params,
 ) -> CheckRun {
+    check_documents_within(new, collection, errors, params, None)
+}
+
+/// [`check_documents`] where `collection` is only part of a larger one whose
+/// common bigrams and boilerplate `facts` gives (an index check).
+fn check_documents_within(
+    new: Vec<Document>,
+    collection: Vec<Document>,
+    errors: Vec<InputError>,
+    params: &Params,
+    facts: Option<&Collection>,
+) -> CheckRun {
+    let collection_docs = collection;
+    let collection = facts;
     let new_ids: AHashSet<String> = new.iter().map(|d| d.id.clone()).collect();
     let mut union: Vec<(Document, bool)> = new.into_iter().map(|d| (d, true)).collect();
     union.extend(
-        collection
+        collection_docs
             .into_iter()
             .filter(|d| !new_ids.contains(&d.id))
             .map(|d| (d, false)),
@@ -46,7 +60,14 @@ pub fn check_documents(
     // Sorted by id like a scan's input, so pair order and `a`/`b` agree.
     union.sort_by(|x, y| x.0.id.cmp(&y.0.id));
     let (documents, is_new): (Vec<Document>, Vec<bool>) = union.into_iter().unzip();
-    let report = scan(&documents, errors, params, Scope::Focus(&is_new));
+    let report = scan_with_progress(
+        &documents,
+        errors,
+        params,
+        Scope::Focus(&is_new),
+        collection,
+        &|_, _, _| {},
+    );
     CheckRun {
         report,
         documents,
@@ -66,8 +87,23 @@ pub fn check_index(
     index.check_params(params)?;
     let extractor = Extractor::new(params);
     let features: Vec<Features> = new.par_iter().map(|d| extractor.features(d)).collect();
-    let collection = index.candidates(&new, &features, params)?;
-    Ok(check_documents(new, collection, errors, params))
+    let common = index.common_bigrams(&new, &features, params)?;
+    let candidates = index.candidates(&new, &features, params, &common)?;
+    let compared: Vec<Features> = candidates
+        .par_iter()
+        .map(|d| extractor.features(d))
+        .collect();
+    let facts = Collection {
+        boilerplate: index.boilerplate(&new, &features, &compared, params)?,
+        common,
+    };
+    Ok(check_documents_within(
+        new,
+        candidates,
+        errors,
+        params,
+        Some(&facts),
+    ))
 }
 
 /// Whether a finding of `verdict` fails a check run with `--fail-on

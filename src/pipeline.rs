@@ -984,7 +984,8 @@ pub fn scan_with_progress(
                 let sentences: Vec<Vec<u64>> =
                     features.iter().map(|f| f.sentence_hashes.clone()).collect();
                 let signatures: Vec<&Signature> = features.iter().map(|f| &f.signature).collect();
-                Boilerplate::find(&sentences, &signatures, &params.boilerplate)
+                let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+                Boilerplate::find(&sentences, &signatures, &ids, &params.boilerplate)
             }
         };
         features

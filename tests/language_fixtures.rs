@@ -150,3 +150,95 @@ fn forced_language_is_reported_and_unknown_codes_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--language"));
 }
+
+/// Copies the fixture documents of every language into `dir` (flat, so ids
+/// are file names), those `pick` accepts.
+fn copy_fixtures(dir: &std::path::Path, pick: impl Fn(&str) -> bool) {
+    std::fs::create_dir_all(dir).unwrap();
+    for lang in LANGUAGES {
+        for e in std::fs::read_dir(format!("{DATA}/{lang}")).unwrap() {
+            let p = e.unwrap().path();
+            let n = p.file_name().unwrap().to_str().unwrap().to_string();
+            if n.ends_with(".txt") && pick(&n) {
+                std::fs::copy(&p, dir.join(&n)).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn check_against_an_index_agrees_with_a_scan_of_the_union_in_six_languages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let is_new = |n: &str| n.contains("_light_") || n.contains("_short_");
+    let (old, new, union) = (
+        tmp.path().join("old"),
+        tmp.path().join("new"),
+        tmp.path().join("union"),
+    );
+    copy_fixtures(&old, |n| !is_new(n));
+    copy_fixtures(&new, is_new);
+    copy_fixtures(&union, |_| true);
+    let index = tmp.path().join("index.db");
+    let status = Command::cargo_bin("dedup")
+        .unwrap()
+        .args(["index", "build"])
+        .arg(&old)
+        .arg("--index")
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let out = Command::cargo_bin("dedup")
+        .unwrap()
+        .arg("check")
+        .arg(&new)
+        .arg("--index")
+        .arg(&index)
+        .args(["--format", "json", "-q"])
+        .output()
+        .unwrap();
+    let checked: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let scanned = scan(&[union.to_str().unwrap().to_string()], &[]);
+    let comparable = |report: &Value| -> Vec<Value> {
+        report["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| is_new(f["a"].as_str().unwrap()) || is_new(f["b"].as_str().unwrap()))
+            .map(|f| {
+                serde_json::json!({
+                    "a": f["a"], "b": f["b"], "verdict": f["verdict"], "score": f["score"],
+                    "source": f["source"], "passages": f["passages"],
+                })
+            })
+            .collect()
+    };
+    let from_check = comparable(&checked);
+    assert_eq!(
+        from_check.len(),
+        12,
+        "a light edit and a condensed copy per language"
+    );
+    assert_eq!(from_check, comparable(&scanned));
+    // The same sentences are boilerplate in both.
+    let boilerplate = |report: &Value| -> BTreeSet<(String, u64)> {
+        report["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| is_new(d["id"].as_str().unwrap()))
+            .map(|d| {
+                (
+                    name(d["id"].as_str().unwrap()),
+                    d["boilerplate_sentences"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(boilerplate(&checked), boilerplate(&scanned));
+    assert!(boilerplate(&checked).iter().all(|(_, n)| *n >= 2));
+}

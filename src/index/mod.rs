@@ -15,6 +15,7 @@
 //! an unchanged document is a no-op), so `FULL`'s fsync per commit is not
 //! worth its cost.
 
+mod collection;
 mod schema;
 
 use crate::candidates::{band_keys, has_bands};
@@ -265,7 +266,8 @@ impl Index {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO documents(id, path, content_hash, tokens, text, meta_json, \
-                     bytes, encoding, format) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     bytes, encoding, format, language, signature) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )
                 .map_err(&err)?;
             for (doc, f) in docs.iter().zip(features) {
@@ -304,9 +306,12 @@ impl Index {
                         doc.bytes as i64,
                         enum_str(&doc.encoding),
                         enum_str(&doc.format),
+                        crate::language::language_id(&f.language.code) as i64,
+                        collection::signature_blob(&f.signature),
                     ])
                     .map_err(&err)?;
                 let rowid = tx.last_insert_rowid();
+                collection::store_sentences(&tx, f, rowid, &path)?;
                 if has_bands(&f.signature, lsh) {
                     bands.extend(
                         band_keys(&f.signature, lsh)
@@ -396,17 +401,72 @@ impl Index {
         }
     }
 
+    /// Rowids of the indexed old versions of documents of `new` (same id):
+    /// not part of the union a check compares with.
+    fn replaced_by(&self, new: &[Document]) -> Result<AHashSet<i64>> {
+        let err = sql(&self.path);
+        let mut replaced: AHashSet<i64> = AHashSet::new();
+        let mut by_id = self
+            .conn
+            .prepare_cached("SELECT rowid FROM documents WHERE id = ?1")
+            .map_err(&err)?;
+        for d in new {
+            if let Some(r) = by_id
+                .query_row([&d.id], |r| r.get::<_, i64>(0))
+                .optional()
+                .map_err(&err)?
+            {
+                replaced.insert(r);
+            }
+        }
+        Ok(replaced)
+    }
+
+    /// The bigrams of `new` that are common in the index plus `new` (see
+    /// [`crate::pipeline::CommonBigrams`]).
+    pub fn common_bigrams(
+        &self,
+        new: &[Document],
+        new_features: &[Features],
+        params: &Params,
+    ) -> Result<crate::pipeline::CommonBigrams> {
+        let replaced = self.replaced_by(new)?;
+        collection::common_bigrams(&self.conn, &self.path, params, new_features, &replaced)
+    }
+
+    /// The boilerplate sentences among those of `new` and of the indexed
+    /// candidates a check compares (features `compared`), decided over the
+    /// index plus `new`.
+    pub fn boilerplate(
+        &self,
+        new: &[Document],
+        new_features: &[Features],
+        compared: &[Features],
+        params: &Params,
+    ) -> Result<crate::boilerplate::Boilerplate> {
+        let replaced = self.replaced_by(new)?;
+        collection::boilerplate(
+            &self.conn,
+            &self.path,
+            params,
+            (new, new_features),
+            compared,
+            &replaced,
+        )
+    }
+
     /// The indexed documents that a scan of the index together with `new`
     /// could pair with a document of `new`: exact content-hash matches,
     /// shared LSH bands, and, for the rewrite tier, at least
     /// `min_shared_bigrams` shared content bigrams that are rare in the union
-    /// (`max_bigram_bucket`). Indexed documents with the id of a new one are
+    /// (`max_bigram_bucket`, and not in `common`). Indexed documents with the id of a new one are
     /// its old version and left out. Sorted by id.
     pub fn candidates(
         &self,
         new: &[Document],
         new_features: &[Features],
         params: &Params,
+        common: &crate::pipeline::CommonBigrams,
     ) -> Result<Vec<Document>> {
         let err = sql(&self.path);
         let new_ids: AHashSet<&str> = new.iter().map(|d| d.id.as_str()).collect();
@@ -491,7 +551,7 @@ impl Index {
                         docs.push(d);
                     }
                 }
-                let rare = docs.len() + in_new <= params.max_bigram_bucket;
+                let rare = docs.len() + in_new <= params.max_bigram_bucket && !common.contains(key);
                 postings.insert(key, rare.then_some(docs));
             }
             for f in new_features {
@@ -670,6 +730,7 @@ fn delete_entry(
     for &k in &f.bigrams {
         stmt.execute([k as i64, rowid]).map_err(&err)?;
     }
+    collection::delete_sentences(tx, &f, rowid, path)?;
     tx.execute("DELETE FROM documents WHERE rowid = ?1", [rowid])
         .map_err(&err)?;
     Ok(())

@@ -14,7 +14,7 @@ use ahash::AHashMap;
 use std::path::Path;
 
 /// Version of the table layout. Bumped on any incompatible change.
-pub const INDEX_SCHEMA_VERSION: u32 = 1;
+pub const INDEX_SCHEMA_VERSION: u32 = 2;
 
 /// Tables. Postings are `WITHOUT ROWID` tables keyed `(key, doc)`: the
 /// primary key is the table, so a lookup by key is one B-tree range and no
@@ -31,11 +31,14 @@ CREATE TABLE documents(
     meta_json TEXT NOT NULL,
     bytes INTEGER NOT NULL,
     encoding TEXT NOT NULL,
-    format TEXT NOT NULL
+    format TEXT NOT NULL,
+    language INTEGER NOT NULL,
+    signature BLOB NOT NULL
 );
 CREATE INDEX documents_content_hash ON documents(content_hash);
 CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE bigrams(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
+CREATE TABLE sentences(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 ";
 
 /// A fixed text whose features fingerprint the feature extraction: if a
