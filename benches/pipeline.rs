@@ -7,11 +7,12 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dedup::candidates::candidate_pairs;
+use dedup::features::Extractor;
 use dedup::normalize::normalize;
-use dedup::pipeline::{evaluate, Extractor};
 use dedup::shingle::word_shingles;
 use dedup::sketch::MinHasher;
 use dedup::units::{UnitExtractor, UnitParams};
+use dedup::verify::evaluate;
 use dedup::{Document, Params};
 use std::path::Path;
 
@@ -33,9 +34,9 @@ fn hot_loop(c: &mut Criterion) {
     let texts = sample_texts();
     let bytes: usize = texts.iter().map(String::len).sum();
     let params = Params::new(5, 128, 0.5).unwrap();
-    let hasher = MinHasher::new(params.num_perm, params.seed);
+    let hasher = MinHasher::new(params.features.num_perm, params.features.seed);
     let units = UnitExtractor::new(UnitParams::default());
-    let extractor = Extractor::new(&params);
+    let extractor = Extractor::new(&params.features);
 
     let mut group = c.benchmark_group("per_document");
     group.throughput(Throughput::Bytes(bytes as u64));
@@ -50,7 +51,7 @@ fn hot_loop(c: &mut Criterion) {
         b.iter(|| {
             for t in &texts {
                 let norm = normalize(t);
-                let shingles = word_shingles(&norm, params.shingle_size);
+                let shingles = word_shingles(&norm, params.features.shingle_size);
                 black_box(hasher.sketch(&shingles));
             }
         })
@@ -75,7 +76,7 @@ fn hot_loop(c: &mut Criterion) {
 
 fn lsh_bucketing(c: &mut Criterion) {
     let params = Params::new(5, 128, 0.5).unwrap();
-    let hasher = MinHasher::new(params.num_perm, params.seed);
+    let hasher = MinHasher::new(params.features.num_perm, params.features.seed);
     let mut group = c.benchmark_group("lsh");
     for n in [1_000usize, 10_000] {
         // Random shingle sets: mostly distinct buckets, the common case.
@@ -91,7 +92,15 @@ fn lsh_bucketing(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("candidate_pairs", n),
             &signatures,
-            |b, s| b.iter(|| black_box(candidate_pairs(s, params.lsh, params.max_bucket))),
+            |b, s| {
+                b.iter(|| {
+                    black_box(candidate_pairs(
+                        s,
+                        params.features.lsh,
+                        params.candidates.max_bucket,
+                    ))
+                })
+            },
         );
     }
     group.finish();
@@ -100,7 +109,7 @@ fn lsh_bucketing(c: &mut Criterion) {
 fn alignment(c: &mut Criterion) {
     let texts = sample_texts();
     let params = Params::new(5, 128, 0.5).unwrap();
-    let extractor = Extractor::new(&params);
+    let extractor = Extractor::new(&params.features);
     // The reference pair: a rewrite (000) and its source (001).
     let (a, b) = (
         Document::from_text("a", &texts[0]),

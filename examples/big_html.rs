@@ -151,7 +151,7 @@ fn main() {
     let mut report = Report {
         version: dedup::report::SCHEMA_VERSION,
         tool: "dedup (synthetic)".into(),
-        params: serde_json::to_value(dedup::Params::default()).unwrap(),
+        params: dedup::Params::default(),
         summary: Default::default(),
         documents,
         pairs,

@@ -3,12 +3,13 @@
 //! data (`cargo run --release --example pairdump -- DIR`).
 
 use dedup::align::{best_seeds, seeds};
+use dedup::features::Extractor;
 use dedup::input::{load, InputOptions};
 use dedup::params::Params;
-use dedup::pipeline::{evaluate, Extractor};
 use dedup::shingle::sorted_intersection_len;
+use dedup::verify::evaluate;
 
-fn terms(f: &dedup::pipeline::Features) -> Vec<u64> {
+fn terms(f: &dedup::features::Features) -> Vec<u64> {
     let mut v: Vec<u64> = f
         .units
         .get()
@@ -20,10 +21,10 @@ fn terms(f: &dedup::pipeline::Features) -> Vec<u64> {
     v.dedup();
     v
 }
-fn uniq(f: &dedup::pipeline::Features) -> usize {
+fn uniq(f: &dedup::features::Features) -> usize {
     terms(f).len()
 }
-fn shared_terms(a: &dedup::pipeline::Features, b: &dedup::pipeline::Features) -> usize {
+fn shared_terms(a: &dedup::features::Features, b: &dedup::features::Features) -> usize {
     sorted_intersection_len(&terms(a), &terms(b))
 }
 
@@ -31,7 +32,7 @@ fn main() {
     let dir = std::env::args().nth(1).expect("usage: pairdump DIR");
     let loaded = load(&[dir.into()], &InputOptions::default());
     let params = Params::default();
-    let ex = Extractor::new(&params);
+    let ex = Extractor::new(&params.features);
     let feats: Vec<_> = loaded.documents.iter().map(|d| ex.features(d)).collect();
     for i in 0..feats.len() {
         for j in i + 1..feats.len() {
@@ -55,7 +56,7 @@ fn main() {
                 "ua_terms": uniq(fa), "ub_terms": uniq(fb), "u_shared": shared_terms(fa, fb), "docbi": e.bigram_containment,
                 "wu": e.window.map(|w| w.term_containment).unwrap_or(0.0),
                 "wbi": e.window.map(|w| w.bigram_containment).unwrap_or(0.0),
-                "found": dedup::pipeline::decide(&e, &params).map(|d| d.0.as_str()),
+                "found": dedup::verify::decide(&e, &params).map(|d| d.0.as_str()),
                 "best_j": best.iter().map(|s| (s.jaccard * 100.0).round() / 100.0).collect::<Vec<_>>(),
             });
             println!("{line}");

@@ -1,7 +1,8 @@
 //! Diagnostic: prints the best window match of two files.
+use dedup::features::Extractor;
 use dedup::input::{load, InputOptions};
 use dedup::params::Params;
-use dedup::pipeline::{evaluate, Extractor};
+use dedup::verify::evaluate;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let loaded = load(
@@ -9,7 +10,7 @@ fn main() {
         &InputOptions::default(),
     );
     let params = Params::default();
-    let ex = Extractor::new(&params);
+    let ex = Extractor::new(&params.features);
     let (a, b) = (&loaded.documents[0], &loaded.documents[1]);
     let (fa, fb) = (ex.features(a), ex.features(b));
     let (ua, ub) = (fa.units(a), fb.units(b));
@@ -19,7 +20,7 @@ fn main() {
         e.bigram_containment, e.shared_bigrams, e.window
     );
     if let Some(w) = e.window {
-        let s = |f: &dedup::pipeline::Features, d: &dedup::Document, r: (u32, u32)| {
+        let s = |f: &dedup::features::Features, d: &dedup::Document, r: (u32, u32)| {
             d.text[f.units.get().unwrap()[r.0 as usize].start as usize
                 ..f.units.get().unwrap()[r.1 as usize].end as usize]
                 .to_string()

@@ -8,7 +8,7 @@ use crate::units::Unit;
 use ahash::AHashMap;
 
 /// Tunables of alignment.
-#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlignParams {
     /// A unit pair is a seed when the Jaccard of its content terms reaches this.
     pub seed_jaccard: f64,

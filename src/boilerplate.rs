@@ -82,7 +82,7 @@ impl Boilerplate {
     /// its MinHash, `ids[d]` its id (holders are sampled in id order).
     /// Linear in the sentences plus a sort.
     pub fn find(
-        sentences: &[Vec<u64>],
+        sentences: &[&[u64]],
         signatures: &[&Signature],
         ids: &[&str],
         params: &BoilerplateParams,
@@ -91,7 +91,7 @@ impl Boilerplate {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(d, hashes)| {
-                let mut own = hashes.clone();
+                let mut own = hashes.to_vec();
                 own.sort_unstable();
                 own.dedup();
                 own.into_iter().map(move |h| (h, d as u32))
@@ -141,7 +141,8 @@ mod tests {
     #[test]
     fn a_credit_line_in_many_unrelated_documents_is_boilerplate() {
         let credit = 7;
-        let sentences: Vec<Vec<u64>> = (0..6).map(|d| vec![credit, 100 + d, 200 + d]).collect();
+        let owned: Vec<Vec<u64>> = (0..6).map(|d| vec![credit, 100 + d, 200 + d]).collect();
+        let sentences: Vec<&[u64]> = owned.iter().map(|v| v.as_slice()).collect();
         let signatures: Vec<Signature> = (0..6u32)
             .map(|d| sig(&[d, d + 10, d + 20, d + 30]))
             .collect();
@@ -154,7 +155,8 @@ mod tests {
     #[test]
     fn a_sentence_shared_by_copies_of_one_story_is_not_boilerplate() {
         let quoted = 7;
-        let sentences: Vec<Vec<u64>> = (0..6).map(|d| vec![quoted, 100 + d]).collect();
+        let owned: Vec<Vec<u64>> = (0..6).map(|d| vec![quoted, 100 + d]).collect();
+        let sentences: Vec<&[u64]> = owned.iter().map(|v| v.as_slice()).collect();
         // The six documents are near-copies: equal signatures but one slot.
         let signatures: Vec<Signature> = (0..6u32).map(|d| sig(&[1, 2, 3, d])).collect();
         let refs: Vec<&Signature> = signatures.iter().collect();
@@ -164,7 +166,8 @@ mod tests {
 
     #[test]
     fn a_sentence_in_fewer_documents_than_the_minimum_is_not_boilerplate() {
-        let sentences: Vec<Vec<u64>> = (0..4).map(|d| vec![7, 100 + d]).collect();
+        let owned: Vec<Vec<u64>> = (0..4).map(|d| vec![7, 100 + d]).collect();
+        let sentences: Vec<&[u64]> = owned.iter().map(|v| v.as_slice()).collect();
         let signatures: Vec<Signature> = (0..4u32).map(|d| sig(&[d, d + 10])).collect();
         let refs: Vec<&Signature> = signatures.iter().collect();
         assert!(

@@ -5,13 +5,18 @@
 //! [`Scope::Focus`] on the new documents: the same stages, so the same
 //! findings as `dedup scan` over the whole union.
 
+use crate::boilerplate::Boilerplate;
+use crate::candidates::{stored_candidates, CommonBigrams, MemoryPostings, QueryKeys};
 use crate::error::Result;
+use crate::features::{Extractor, Features};
 use crate::index::Index;
 use crate::input::{Document, InputError};
+use crate::language::language_id;
+use crate::model::{Report, Verdict};
 use crate::params::Params;
-use crate::pipeline::{scan_with_progress, Collection, Extractor, Features, Scope};
-use crate::report::{Report, Verdict};
-use ahash::AHashSet;
+use crate::pipeline::{scan_with_progress, Collection, Scope};
+use crate::sketch::Signature;
+use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 
 /// The outcome of a check: the report and the documents it is about.
@@ -26,52 +31,100 @@ pub struct CheckRun {
     pub is_new: Vec<bool>,
 }
 
-/// Checks `new` against `collection` (documents already loaded). A
-/// collection document with the id of a new one is its old version and is
-/// left out.
+/// Checks `new` against `collection` (documents already loaded): the
+/// collection is cut down by the same candidate rule as an index's
+/// ([`stored_candidates`] over [`MemoryPostings`]). A collection document
+/// with the id of a new one is its old version and is left out.
 pub fn check_documents(
     new: Vec<Document>,
     collection: Vec<Document>,
     errors: Vec<InputError>,
     params: &Params,
 ) -> CheckRun {
-    check_documents_within(new, collection, errors, params, None)
+    let new_ids: AHashSet<&str> = new.iter().map(|d| d.id.as_str()).collect();
+    let collection: Vec<Document> = collection
+        .into_iter()
+        .filter(|d| !new_ids.contains(d.id.as_str()))
+        .collect();
+    let extractor = Extractor::new(&params.features);
+    let features_of = |docs: &[Document]| -> Vec<Features> {
+        docs.par_iter().map(|d| extractor.features(d)).collect()
+    };
+    let (new_features, stored_features) = (features_of(&new), features_of(&collection));
+    let facts = facts_in_memory(
+        (&new, &new_features),
+        (&collection, &stored_features),
+        params,
+    );
+    let store = MemoryPostings::new(&stored_features, params.features.lsh);
+    drop(stored_features);
+    let queries: Vec<QueryKeys> = new_features.iter().map(QueryKeys::of).collect();
+    let Ok(keep) = stored_candidates(
+        &store,
+        &queries,
+        &params.candidate_rule(),
+        &AHashSet::new(),
+        &facts.common,
+    );
+    let mut collection: Vec<Option<Document>> = collection.into_iter().map(Some).collect();
+    let candidates = keep
+        .into_iter()
+        .filter_map(|i| collection[i as usize].take())
+        .collect();
+    check_union(new, candidates, errors, params, &facts)
 }
 
-/// [`check_documents`] where `collection` is only part of a larger one whose
-/// common bigrams and boilerplate `facts` gives (an index check).
-fn check_documents_within(
-    new: Vec<Document>,
-    collection: Vec<Document>,
-    errors: Vec<InputError>,
+/// The collection facts of the union of `new` and a collection held in
+/// memory, as a scan of the union finds them: boilerplate over every
+/// document, and which bigrams of the new documents are common.
+fn facts_in_memory(
+    (new, new_features): (&[Document], &[Features]),
+    (stored, stored_features): (&[Document], &[Features]),
     params: &Params,
-    facts: Option<&Collection>,
-) -> CheckRun {
-    let collection_docs = collection;
-    let collection = facts;
-    let new_ids: AHashSet<String> = new.iter().map(|d| d.id.clone()).collect();
-    let mut union: Vec<(Document, bool)> = new.into_iter().map(|d| (d, true)).collect();
-    union.extend(
-        collection_docs
-            .into_iter()
-            .filter(|d| !new_ids.contains(&d.id))
-            .map(|d| (d, false)),
+) -> Collection {
+    if !params.rewrite_tier() {
+        return Collection::default();
+    }
+    let all: Vec<&Features> = new_features.iter().chain(stored_features).collect();
+    let sentences: Vec<&[u64]> = all.iter().map(|f| f.sentence_hashes.as_slice()).collect();
+    let signatures: Vec<&Signature> = all.iter().map(|f| &f.signature).collect();
+    let ids: Vec<&str> = new.iter().chain(stored).map(|d| d.id.as_str()).collect();
+    let boilerplate = Boilerplate::find(
+        &sentences,
+        &signatures,
+        &ids,
+        &params.collection.boilerplate,
     );
-    // Sorted by id like a scan's input, so pair order and `a`/`b` agree.
-    union.sort_by(|x, y| x.0.id.cmp(&y.0.id));
-    let (documents, is_new): (Vec<Document>, Vec<bool>) = union.into_iter().unzip();
-    let report = scan_with_progress(
-        &documents,
-        errors,
-        params,
-        Scope::Focus(&is_new),
-        collection,
-        &|_, _, _| {},
-    );
-    CheckRun {
-        report,
-        documents,
-        is_new,
+    // Holders of the new documents' bigrams, by language.
+    let languages: Vec<u16> = all.iter().map(|f| language_id(&f.language.code)).collect();
+    let mut per_language: AHashMap<u16, usize> = AHashMap::new();
+    for &l in &languages {
+        *per_language.entry(l).or_default() += 1;
+    }
+    let mut holders: AHashMap<u64, Vec<u16>> = AHashMap::new();
+    for f in new_features {
+        for &k in &f.bigrams {
+            holders.entry(k).or_default();
+        }
+    }
+    for (f, &l) in all.iter().zip(&languages) {
+        for k in &f.bigrams {
+            if let Some(v) = holders.get_mut(k) {
+                v.push(l);
+            }
+        }
+    }
+    let rare = params.candidates.rare_keys();
+    let common = holders.into_iter().filter_map(|(k, mut langs)| {
+        let held = langs.len();
+        langs.sort_unstable();
+        langs.dedup();
+        let of_languages: usize = langs.iter().map(|l| per_language[l]).sum();
+        (!rare.is_rare(held) || params.collection.rarity.is_common(held, of_languages)).then_some(k)
+    });
+    Collection {
+        boilerplate,
+        common: CommonBigrams::from_bigrams(common),
     }
 }
 
@@ -85,7 +138,7 @@ pub fn check_index(
     params: &Params,
 ) -> Result<CheckRun> {
     index.check_params(params)?;
-    let extractor = Extractor::new(params);
+    let extractor = Extractor::new(&params.features);
     let features: Vec<Features> = new.par_iter().map(|d| extractor.features(d)).collect();
     let common = index.common_bigrams(&new, &features, params)?;
     let candidates = index.candidates(&new, &features, params, &common)?;
@@ -97,13 +150,36 @@ pub fn check_index(
         boilerplate: index.boilerplate(&new, &features, &compared, params)?,
         common,
     };
-    Ok(check_documents_within(
-        new,
-        candidates,
+    Ok(check_union(new, candidates, errors, params, &facts))
+}
+
+/// The scan of `new` and the collection's candidates, reporting only pairs
+/// with a new document.
+fn check_union(
+    new: Vec<Document>,
+    candidates: Vec<Document>,
+    errors: Vec<InputError>,
+    params: &Params,
+    facts: &Collection,
+) -> CheckRun {
+    let mut union: Vec<(Document, bool)> = new.into_iter().map(|d| (d, true)).collect();
+    union.extend(candidates.into_iter().map(|d| (d, false)));
+    // Sorted by id like a scan's input, so pair order and `a`/`b` agree.
+    union.sort_by(|x, y| x.0.id.cmp(&y.0.id));
+    let (documents, is_new): (Vec<Document>, Vec<bool>) = union.into_iter().unzip();
+    let report = scan_with_progress(
+        &documents,
         errors,
         params,
-        Some(&facts),
-    ))
+        Scope::Focus(&is_new),
+        Some(facts),
+        &|_, _, _| {},
+    );
+    CheckRun {
+        report,
+        documents,
+        is_new,
+    }
 }
 
 /// Whether a finding of `verdict` fails a check run with `--fail-on

@@ -1,6 +1,9 @@
 //! Clustering: union-find over verified pairs, so a dataset can be cleaned
 //! by keeping one representative per group of duplicates.
 
+use crate::model::{Cluster, Finding, Verdict};
+use ahash::AHashMap;
+
 /// Disjoint-set forest with path halving and union by size.
 #[derive(Debug, Clone)]
 pub struct UnionFind {
@@ -56,6 +59,57 @@ pub fn groups(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<Vec<
     let mut out: Vec<Vec<u32>> = by_root.into_values().filter(|g| g.len() > 1).collect();
     out.sort_by_key(|g| g[0]);
     out
+}
+
+/// Clusters of whole-document reuse (exact, near-duplicate, paraphrase;
+/// partial reuse does not make two documents duplicates). The document kept
+/// is one never named as derived, then the longest, then the smallest id.
+///
+/// `ids[i]` and `tokens[i]` describe document `i`; findings name documents
+/// by id.
+pub fn clusters(ids: &[&str], tokens: &[usize], findings: &[Finding]) -> Vec<Cluster> {
+    let index: AHashMap<&str, u32> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| (d, i as u32))
+        .collect();
+    let whole = findings
+        .iter()
+        .filter(|f| f.verdict != Verdict::PartialReuse);
+    let edges: Vec<(u32, u32)> = whole
+        .clone()
+        .map(|f| (index[f.a.as_str()], index[f.b.as_str()]))
+        .collect();
+    let mut derived = vec![false; ids.len()];
+    for f in whole {
+        if let Some(src) = &f.source {
+            let other = if src == &f.a { &f.b } else { &f.a };
+            derived[index[other.as_str()] as usize] = true;
+        }
+    }
+    groups(ids.len(), edges)
+        .into_iter()
+        .map(|g| {
+            let keep = *g
+                .iter()
+                .min_by_key(|&&i| {
+                    (
+                        derived[i as usize],
+                        std::cmp::Reverse(tokens[i as usize]),
+                        i,
+                    )
+                })
+                .expect("groups are non-empty");
+            Cluster {
+                keep: ids[keep as usize].to_string(),
+                drop: g
+                    .iter()
+                    .filter(|&&i| i != keep)
+                    .map(|&i| ids[i as usize].to_string())
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

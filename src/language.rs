@@ -233,6 +233,38 @@ fn index_of(code: &str) -> Option<usize> {
         .position(|(lang, iso1, _)| *iso1 == code || lang.code() == code)
 }
 
+/// A language forced on every document (`--language`), as a small copyable
+/// value; serialized as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LanguageCode(u16);
+
+impl LanguageCode {
+    /// The language of a code (ISO 639-1 or 639-3), `None` if unknown.
+    pub fn parse(code: &str) -> Option<Self> {
+        let canonical = canonical_code(code)?;
+        Some(LanguageCode(language_id(canonical)))
+    }
+
+    /// Its canonical code (`und` for the undetermined language).
+    pub fn code(self) -> &'static str {
+        LANGUAGES.get(self.0 as usize).map_or(UNDETERMINED, |l| l.1)
+    }
+}
+
+impl Serialize for LanguageCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for LanguageCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        LanguageCode::parse(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown language {code}")))
+    }
+}
+
 /// A small number for a language code (its place in whatlang's list;
 /// `u16::MAX` for `und` and unknown codes), to count documents per language.
 pub fn language_id(code: &str) -> u16 {

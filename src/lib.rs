@@ -2,11 +2,15 @@
 //! paraphrases in a collection of documents, aligns the passages that match
 //! and names the likely source.
 //!
-//! The pipeline, one module per stage:
-//! [`input`] → [`normalize`] → [`shingle`] / [`units`] → [`sketch`] →
-//! [`candidates`] → [`verify`] → [`align`] → [`provenance`] → [`cluster`] →
-//! [`report`]. [`pipeline`] wires the stages together; [`cli`] is the
-//! command line.
+//! Layers, bottom up: the domain [`model`] (findings, verdicts, passages,
+//! clusters, the report); the stages, one module each: [`input`] →
+//! [`normalize`] → [`shingle`] / [`units`] → [`sketch`] → [`features`] →
+//! [`candidates`] → [`verify`] (with [`align`] and [`provenance`]) →
+//! [`cluster`]; [`pipeline`] wires them ([`pipeline::scan`] is the library's
+//! entry point, [`check`] the one for new documents against a collection);
+//! the printers in [`report`] and the store in [`index`] sit on top. The
+//! command line is the binary's (`src/main.rs`), not part of the library.
+//! docs/architecture.md draws the whole picture.
 
 #![warn(missing_docs)]
 
@@ -14,13 +18,14 @@ pub mod align;
 pub mod boilerplate;
 pub mod candidates;
 pub mod check;
-pub mod cli;
 pub mod cluster;
 pub mod error;
+pub mod features;
 pub mod hash;
 pub mod index;
 pub mod input;
 pub mod language;
+pub mod model;
 pub mod normalize;
 pub mod params;
 pub mod pipeline;
@@ -33,5 +38,5 @@ pub mod verify;
 
 pub use error::{Error, Result};
 pub use input::Document;
+pub use model::{Cluster, Evidence, Finding, Passage, Report, Verdict};
 pub use params::Params;
-pub use report::{Finding, Passage, Report, Verdict};

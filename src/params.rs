@@ -1,36 +1,82 @@
-//! Run configuration: one struct passed down through every stage.
+//! Run configuration, in three parts by what depends on them:
+//!
+//! - [`FeatureParams`]: what the per-document features (and so everything an
+//!   index stores) depend on. An index keeps them as one record and a run
+//!   must match it exactly (`==`).
+//! - [`CandidateParams`]: which pairs are compared.
+//! - [`DecisionParams`] (with [`AlignParams`]): what makes a compared pair a
+//!   finding, and of which verdict.
+//!
+//! [`Params`] holds the three; it is serialized into every report (flat,
+//! keys in alphabetical order: the `params` object of the JSON schema).
 
-use crate::align::AlignParams;
-use crate::boilerplate::BoilerplateParams;
-use crate::candidates::{optimal_params, LshParams};
+pub use crate::align::AlignParams;
+pub use crate::boilerplate::BoilerplateParams;
+use crate::candidates::{optimal_params, CandidateRule, LshParams, RareKeys};
 use crate::error::{Error, Result};
+use crate::language::LanguageCode;
 use crate::sketch::MINHASH_SEED;
-use serde::{Deserialize, Serialize};
+use crate::units::UnitParams;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Every tunable of a run. Serialized into the report (and the index) so a
-/// result can be reproduced.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Params {
+/// What the features of a document depend on: shingles, MinHash, LSH band
+/// keys, content bigrams and units. Two runs with equal `FeatureParams`
+/// compute the same features, so an index built with one serves the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureParams {
     /// Words per shingle (`-k`).
     pub shingle_size: usize,
     /// MinHash permutations of the document sketch.
     pub num_perm: usize,
-    /// Jaccard threshold of the near-duplicate tier.
-    pub threshold: f64,
     /// Seed of the MinHash permutations.
     pub seed: u64,
-    /// Bands and rows, computed from `threshold` and `num_perm`.
+    /// Bands and rows of the LSH banding, computed from the threshold and
+    /// `num_perm` by [`LshParams::for_threshold`].
     pub lsh: LshParams,
+    /// Whether the rewrite tier's features (content bigrams, units) are
+    /// computed.
+    pub rewrite_tier: bool,
+    /// Longest content unit, in tokens.
+    pub unit_max_tokens: usize,
+    /// The language of every document instead of detecting each one's
+    /// (`--language`): it picks the rewrite tier's stopwords and stemmer.
+    pub language: Option<LanguageCode>,
+}
+
+/// LSH buckets of a store are read up to this many documents: a band
+/// shared by more is boilerplate, and a scan links such buckets as a star
+/// anyway.
+pub const MAX_BAND_BUCKET: usize = 1000;
+
+/// Which pairs are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CandidateParams {
     /// LSH buckets with more documents are linked as a star, not all pairs.
     pub max_bucket: usize,
-    /// Whether the rewrite/paraphrase tier runs.
-    pub rewrite_tier: bool,
     /// Content bigrams found in more documents than this are too common to
     /// be evidence of reuse and do not make candidates (rewrite tier).
     pub max_bigram_bucket: usize,
     /// Two documents become a rewrite-tier candidate, and can be a finding,
     /// only when they share at least this many content bigrams.
     pub min_shared_bigrams: usize,
+}
+
+impl CandidateParams {
+    /// The rewrite tier's candidate rule.
+    pub fn rare_keys(&self) -> RareKeys {
+        RareKeys {
+            max_bucket: self.max_bigram_bucket,
+            min_shared: self.min_shared_bigrams,
+        }
+    }
+}
+
+/// What makes a compared pair a finding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DecisionParams {
+    /// Jaccard threshold of the near-duplicate tier (the LSH banding is
+    /// tuned to it).
+    pub threshold: f64,
     /// Rewrite tier, whole-document rule: share of the smaller document's
     /// content bigrams (stopwords dropped, stemmed) found in the other.
     pub min_bigram_containment: f64,
@@ -39,21 +85,23 @@ pub struct Params {
     pub min_window_containment: f64,
     /// ...together with this content-bigram containment of that pair.
     pub min_window_bigram_containment: f64,
+}
+
+/// Every tunable of a run. Serialized into the report so a result can be
+/// reproduced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// What features depend on.
+    pub features: FeatureParams,
+    /// Which pairs are compared.
+    pub candidates: CandidateParams,
+    /// What makes a finding.
+    pub decision: DecisionParams,
     /// Passage alignment tunables.
     pub align: AlignParams,
-    /// Rewrite tier: which content bigrams are too common in the collection
-    /// to be evidence.
-    #[serde(default)]
-    pub rarity: RarityParams,
-    /// Rewrite tier: which sentences repeated across the collection are
-    /// boilerplate and count for nothing.
-    #[serde(default)]
-    pub boilerplate: BoilerplateParams,
-    /// The language of every document (a canonical code, see
-    /// [`crate::language::canonical_code`]) instead of detecting each one's
-    /// (`--language`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
+    /// What a scan learns from the whole collection: common bigrams,
+    /// boilerplate sentences.
+    pub collection: CollectionParams,
 }
 
 /// When a content bigram is too common in the collection to be evidence of
@@ -69,6 +117,15 @@ pub struct RarityParams {
     pub max_share: f64,
 }
 
+impl RarityParams {
+    /// Whether a bigram held by `held` documents, whose holders' languages
+    /// count `of_languages` documents in the collection, is common (the
+    /// share rule; `max_bigram_bucket` is the candidate rule's).
+    pub fn is_common(&self, held: usize, of_languages: usize) -> bool {
+        held >= self.min_documents && held as f64 > self.max_share * of_languages as f64
+    }
+}
+
 impl Default for RarityParams {
     fn default() -> Self {
         RarityParams {
@@ -78,9 +135,26 @@ impl Default for RarityParams {
     }
 }
 
+/// The collection-level rules of the rewrite tier.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CollectionParams {
+    /// Common content bigrams.
+    pub rarity: RarityParams,
+    /// Boilerplate sentences.
+    pub boilerplate: BoilerplateParams,
+}
+
 impl Default for Params {
     fn default() -> Self {
         Params::new(5, 128, 0.5).expect("defaults are valid")
+    }
+}
+
+impl LshParams {
+    /// Bands and rows for a Jaccard `threshold` over `num_perm` slots: the
+    /// one place they are derived ([`optimal_params`]).
+    pub fn for_threshold(threshold: f64, num_perm: usize) -> LshParams {
+        optimal_params(threshold, num_perm)
     }
 }
 
@@ -104,22 +178,162 @@ impl Params {
             )));
         }
         Ok(Params {
-            shingle_size,
-            num_perm,
-            threshold,
-            seed: MINHASH_SEED,
-            lsh: optimal_params(threshold, num_perm),
-            max_bucket: 200,
-            rewrite_tier: true,
-            max_bigram_bucket: 50,
-            min_shared_bigrams: 3,
-            min_bigram_containment: 0.13,
-            min_window_containment: 0.53,
-            min_window_bigram_containment: 0.10,
+            features: FeatureParams {
+                shingle_size,
+                num_perm,
+                seed: MINHASH_SEED,
+                lsh: LshParams::for_threshold(threshold, num_perm),
+                rewrite_tier: true,
+                unit_max_tokens: UnitParams::default().max_tokens,
+                language: None,
+            },
+            candidates: CandidateParams {
+                max_bucket: 200,
+                max_bigram_bucket: 50,
+                min_shared_bigrams: 3,
+            },
+            decision: DecisionParams {
+                threshold,
+                min_bigram_containment: 0.13,
+                min_window_containment: 0.53,
+                min_window_bigram_containment: 0.10,
+            },
             align: AlignParams::default(),
-            rarity: RarityParams::default(),
-            boilerplate: BoilerplateParams::default(),
-            language: None,
+            collection: CollectionParams::default(),
         })
+    }
+
+    /// Whether the rewrite/paraphrase tier runs.
+    pub fn rewrite_tier(&self) -> bool {
+        self.features.rewrite_tier
+    }
+
+    /// The candidate rule of both tiers, for asking a store of postings.
+    pub fn candidate_rule(&self) -> CandidateRule {
+        CandidateRule {
+            lsh: self.features.lsh,
+            max_band_bucket: MAX_BAND_BUCKET,
+            rare_keys: self.rewrite_tier().then(|| self.candidates.rare_keys()),
+        }
+    }
+}
+
+/// The report's `params` object: every field of [`Params`] at the top
+/// level, in alphabetical order (the order of the JSON schema).
+#[derive(Serialize, Deserialize)]
+struct Flat {
+    #[serde(serialize_with = "keys_sorted")]
+    align: AlignParams,
+    #[serde(default, serialize_with = "keys_sorted")]
+    boilerplate: BoilerplateParams,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<LanguageCode>,
+    lsh: LshParams,
+    max_bigram_bucket: usize,
+    max_bucket: usize,
+    min_bigram_containment: f64,
+    min_shared_bigrams: usize,
+    min_window_bigram_containment: f64,
+    min_window_containment: f64,
+    num_perm: usize,
+    #[serde(default, serialize_with = "keys_sorted")]
+    rarity: RarityParams,
+    rewrite_tier: bool,
+    seed: u64,
+    shingle_size: usize,
+    threshold: f64,
+    /// Not in reports of schema version 1 (always the default there).
+    #[serde(default = "default_unit_max_tokens", skip_serializing)]
+    unit_max_tokens: usize,
+}
+
+/// `value` as a JSON object with its keys in alphabetical order, like every
+/// other object of the `params` record.
+fn keys_sorted<T: Serialize, S: Serializer>(
+    value: &T,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serde_json::to_value(value)
+        .map_err(serde::ser::Error::custom)?
+        .serialize(s)
+}
+
+fn default_unit_max_tokens() -> usize {
+    UnitParams::default().max_tokens
+}
+
+impl Serialize for Params {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let (f, c, d) = (&self.features, &self.candidates, &self.decision);
+        Flat {
+            align: self.align,
+            boilerplate: self.collection.boilerplate,
+            language: f.language,
+            lsh: f.lsh,
+            max_bigram_bucket: c.max_bigram_bucket,
+            max_bucket: c.max_bucket,
+            min_bigram_containment: d.min_bigram_containment,
+            min_shared_bigrams: c.min_shared_bigrams,
+            min_window_bigram_containment: d.min_window_bigram_containment,
+            min_window_containment: d.min_window_containment,
+            num_perm: f.num_perm,
+            rarity: self.collection.rarity,
+            rewrite_tier: f.rewrite_tier,
+            seed: f.seed,
+            shingle_size: f.shingle_size,
+            threshold: d.threshold,
+            unit_max_tokens: f.unit_max_tokens,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let x = Flat::deserialize(d)?;
+        Ok(Params {
+            features: FeatureParams {
+                shingle_size: x.shingle_size,
+                num_perm: x.num_perm,
+                seed: x.seed,
+                lsh: x.lsh,
+                rewrite_tier: x.rewrite_tier,
+                unit_max_tokens: x.unit_max_tokens,
+                language: x.language,
+            },
+            candidates: CandidateParams {
+                max_bucket: x.max_bucket,
+                max_bigram_bucket: x.max_bigram_bucket,
+                min_shared_bigrams: x.min_shared_bigrams,
+            },
+            decision: DecisionParams {
+                threshold: x.threshold,
+                min_bigram_containment: x.min_bigram_containment,
+                min_window_containment: x.min_window_containment,
+                min_window_bigram_containment: x.min_window_bigram_containment,
+            },
+            align: x.align,
+            collection: CollectionParams {
+                rarity: x.rarity,
+                boilerplate: x.boilerplate,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_params_are_flat_with_keys_in_alphabetical_order_and_read_back() {
+        let p = Params::default();
+        let json = serde_json::to_string(&p).unwrap();
+        // serde_json's `Value` sorts object keys at every level: printing
+        // through it must change nothing.
+        let sorted = serde_json::to_value(&p).unwrap().to_string();
+        assert_eq!(json, sorted);
+        assert!(json.starts_with("{\"align\":{\"max_gap\":"), "{json}");
+        assert_eq!(serde_json::from_str::<Params>(&json).unwrap(), p);
     }
 }

@@ -4,7 +4,7 @@
 //! worse than none.
 
 use crate::input::Document;
-use crate::report::{round4, Evidence, Verdict};
+use crate::model::{round4, Evidence, Verdict};
 
 /// What the provenance stage knows about an aligned pair.
 #[derive(Debug, Clone, Copy)]

@@ -474,3 +474,36 @@ fn check_writes_an_html_page_with_the_passages_highlighted() {
         "passage 0 not on both sides"
     );
 }
+
+#[test]
+fn check_names_documents_by_id_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = samples_without(tmp.path(), &[REWRITE]);
+    let new = format!("samples/{REWRITE}");
+    let run = |format: &str| {
+        let out = dedup()
+            .args(["check", &new, "--against"])
+            .arg(&corpus)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let other = json["pairs"][0]["b"].as_str().unwrap().to_string();
+    assert!(!other.contains('/'), "{other}");
+    let corpus_path = format!("{}/{other}", corpus.display());
+    for format in ["github", "sarif", "text"] {
+        let out = run(format);
+        assert!(out.contains(&other), "{format}: {out}");
+        // Paths only locate an annotation (`file=`, `uri`), never name
+        // the other document in a message.
+        for line in out
+            .lines()
+            .filter(|l| l.contains("::") || l.contains("\"text\""))
+        {
+            let message = line.rsplit("::").next().unwrap();
+            assert!(!message.contains(&corpus_path), "{format}: {line}");
+        }
+    }
+}

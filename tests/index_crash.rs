@@ -25,11 +25,11 @@ fn ids(index: &Path) -> BTreeSet<String> {
 fn torn_documents(index: &Path) -> i64 {
     let conn = rusqlite::Connection::open(index).unwrap();
     let bands: i64 = conn
-        .query_row("SELECT value FROM meta WHERE key = 'lsh_bands'", [], |r| {
-            r.get::<_, String>(0)
-        })
-        .unwrap()
-        .parse()
+        .query_row(
+            "SELECT json_extract(value, '$.lsh.bands') FROM meta WHERE key = 'features'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     conn.query_row(
         "SELECT count(*) FROM documents d WHERE d.tokens > 0 AND \

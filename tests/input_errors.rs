@@ -77,7 +77,9 @@ fn missing_path_is_reported_and_the_rest_is_scanned() {
     let dir = fixture();
     let missing = path(&dir, "no-such-dir");
     let (code, report, stderr) = scan(&[&path(&dir, "."), &missing]);
-    assert_eq!(code, 1);
+    // A path named on the command line that is missing fails the run (2)
+    // even though the rest was scanned and reported.
+    assert_eq!(code, 2);
     assert_good_pair_reported(&report);
     let errs = errors(&report);
     assert!(
@@ -99,7 +101,11 @@ fn missing_path_message_on_stderr_in_text_mode() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("does/not/exist"), "{stderr}");
     assert!(stderr.contains("no such file"), "{stderr}");
-    assert_eq!(out.status.code(), Some(1), "samples still has its finding");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a missing named path fails the run, though samples was scanned"
+    );
 }
 
 #[cfg(unix)]
@@ -348,4 +354,38 @@ fn bad_flags_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+}
+
+#[test]
+fn a_missing_path_on_the_command_line_is_an_error_and_the_rest_is_scanned() {
+    let (code, report, stderr) = scan(&["does-not-exist/", "samples"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(report["summary"]["documents"], 5);
+    assert_eq!(report["summary"]["pairs"], 1);
+    assert_eq!(
+        errors(&report),
+        vec![(
+            "does-not-exist/".to_string(),
+            None,
+            "no such file or directory".to_string()
+        )]
+    );
+    assert!(stderr.contains("does-not-exist/"), "{stderr}");
+    // Alone, too: a mistyped path never passes as "nothing found".
+    let (code, _, _) = scan(&["does-not-exist/"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn an_unreadable_file_inside_a_directory_is_a_per_file_error_only() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.txt"),
+        "one two three four five six seven",
+    )
+    .unwrap();
+    fs::write(dir.path().join("b.txt"), b"\x00\x01\x02binary").unwrap();
+    let (code, report, _) = scan(&[&path(&dir, ".")]);
+    assert_eq!(code, 0);
+    assert_eq!(errors(&report).len(), 1);
 }

@@ -1,17 +1,15 @@
 //! `dedup check`: new documents against an index or a directory, for CI.
 
 use super::{
-    configure_threads, finish_output, open_output, print_input_errors, write_report,
-    write_report_with_texts, DetectArgs, InputArgs, OutputFormat, EXIT_CLEAN, EXIT_ERROR,
-    EXIT_FINDINGS,
+    configure_threads, print_input_errors, terminal_width, write_report, DetectArgs, InputArgs,
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
 };
-use crate::check::{check_documents, check_index, fails, CheckRun};
-use crate::index::Index;
-use crate::input;
-use crate::report::baseline::{text_hash, Baseline};
-use crate::report::locate::{SourceText, Sources};
-use crate::report::{github, html, sarif, Verdict};
 use clap::{Args, ValueEnum};
+use dedup::check::{check_documents, check_index, fails, CheckRun};
+use dedup::index::Index;
+use dedup::input;
+use dedup::report::baseline::{text_hash, Baseline};
+use dedup::report::{Format, RenderContext, Verdict};
 use std::path::PathBuf;
 
 /// Output formats of `check`.
@@ -29,6 +27,19 @@ pub enum CheckFormat {
     Sarif,
     /// Self-contained HTML page (for a CI artifact).
     Html,
+}
+
+impl From<CheckFormat> for Format {
+    fn from(f: CheckFormat) -> Format {
+        match f {
+            CheckFormat::Text => Format::Text,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Jsonl => Format::Jsonl,
+            CheckFormat::Github => Format::Github,
+            CheckFormat::Sarif => Format::Sarif,
+            CheckFormat::Html => Format::Html,
+        }
+    }
 }
 
 /// The least severe verdict that fails the check.
@@ -167,40 +178,12 @@ pub fn run_check(args: &CheckArgs) -> anyhow::Result<i32> {
     }
     let fail_on = args.fail_on.map_or(Verdict::PartialReuse, FailOn::verdict);
     let fails_check = |v: Verdict| fails(v, fail_on);
-    match args.format {
-        CheckFormat::Text => write_report(&report, OutputFormat::Text, args.output.as_ref())?,
-        CheckFormat::Json => write_report(&report, OutputFormat::Json, args.output.as_ref())?,
-        CheckFormat::Jsonl => write_report(&report, OutputFormat::Jsonl, args.output.as_ref())?,
-        CheckFormat::Html => write_report_with_texts(
-            &report,
-            OutputFormat::Html,
-            args.output.as_ref(),
-            &html::texts_of(&documents),
-        )?,
-        CheckFormat::Github | CheckFormat::Sarif => {
-            let sources: Sources = documents
-                .iter()
-                .zip(&is_new)
-                .map(|(d, &is_new)| {
-                    (
-                        d.id.as_str(),
-                        SourceText {
-                            path: &d.path,
-                            text: &d.text,
-                            is_new,
-                        },
-                    )
-                })
-                .collect();
-            let mut sink = open_output(args.output.as_ref())?;
-            let result = if args.format == CheckFormat::Github {
-                github::write_github(&report, &sources, &fails_check, &mut sink)
-            } else {
-                sarif::write_sarif(&report, &sources, &fails_check, &mut sink)
-            };
-            finish_output(result, &mut sink)?;
-        }
-    }
+    let ctx = RenderContext {
+        fails: &fails_check,
+        width: terminal_width(),
+        ..RenderContext::of_documents(&documents, Some(&is_new))
+    };
+    write_report(&report, args.format.into(), args.output.as_ref(), &ctx)?;
     if !args.quiet && args.format != CheckFormat::Text {
         eprintln!(
             "dedup: {} new document(s) checked, {} finding(s)",

@@ -2,9 +2,9 @@
 //! `dedup check --index` reads.
 
 use super::{configure_threads, print_input_errors, DetectArgs, InputArgs, EXIT_CLEAN, EXIT_ERROR};
-use crate::index::{Index, ADD_BATCH, BUILD_BATCH};
-use crate::input;
 use clap::{Args, Subcommand, ValueEnum};
+use dedup::index::{Index, ADD_BATCH, BUILD_BATCH};
+use dedup::input;
 use std::path::PathBuf;
 
 /// Arguments of `dedup index`.
@@ -158,7 +158,7 @@ fn load_and_add(
 fn build(args: &BuildArgs) -> anyhow::Result<i32> {
     let params = args.detect.params()?;
     configure_threads(args.detect.threads)?;
-    let mut index = Index::create(&args.index, &params, args.force)?;
+    let mut index = Index::create(&args.index, &params.features, args.force)?;
     load_and_add(
         &mut index,
         &args.corpus,

@@ -7,11 +7,11 @@
 pub mod check;
 pub mod index_cmd;
 
-use crate::input::{self, InputOptions};
-use crate::params::Params;
-use crate::pipeline::{scan_with_progress, Scope};
-use crate::report::{html, json, text, Report};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use dedup::input::{self, InputOptions};
+use dedup::params::Params;
+use dedup::pipeline::{scan_with_progress, Scope};
+use dedup::report::{render, Format, RenderContext, Report};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -122,18 +122,18 @@ pub struct DetectArgs {
 
 impl DetectArgs {
     /// The run parameters these options describe.
-    pub fn params(&self) -> crate::Result<Params> {
+    pub fn params(&self) -> dedup::Result<Params> {
         let mut p = Params::new(self.shingle_size, self.num_perm, self.threshold)?;
-        p.rewrite_tier = !self.no_rewrite;
-        p.min_bigram_containment = self.min_bigram_containment;
-        p.min_window_containment = self.min_window_containment;
+        p.features.rewrite_tier = !self.no_rewrite;
+        p.decision.min_bigram_containment = self.min_bigram_containment;
+        p.decision.min_window_containment = self.min_window_containment;
         if let Some(code) = &self.language {
-            let canonical = crate::language::canonical_code(code).ok_or_else(|| {
-                crate::Error::Param(format!(
+            let language = dedup::language::LanguageCode::parse(code).ok_or_else(|| {
+                dedup::Error::Param(format!(
                     "--language {code}: not a language dedup knows (use an ISO 639-1 or 639-3 code such as de, es, ru, ur, hi, zh)"
                 ))
             })?;
-            p.language = Some(canonical.to_string());
+            p.features.language = Some(language);
         }
         Ok(p)
     }
@@ -235,13 +235,35 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let texts = html::texts_of(&loaded.documents);
-    write_report_with_texts(&report, args.format, args.output.as_ref(), &texts)?;
-    Ok(if report.pairs.is_empty() {
+    let ctx = RenderContext {
+        width: terminal_width(),
+        ..RenderContext::of_documents(&loaded.documents, None)
+    };
+    write_report(&report, args.format.into(), args.output.as_ref(), &ctx)?;
+    // A path named on the command line that is missing or unreadable is an
+    // error of the run (as in ripgrep), even though the rest was scanned;
+    // files inside a directory that cannot be read are per-file errors.
+    Ok(if args.paths.iter().any(|p| unreadable_root(p)) {
+        EXIT_ERROR
+    } else if report.pairs.is_empty() {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// Whether a path given on the command line cannot be read at all: it does
+/// not exist, or it is a directory that cannot be listed or a file that
+/// cannot be opened. `-` (stdin) always can.
+fn unreadable_root(path: &std::path::Path) -> bool {
+    if path.as_os_str() == "-" {
+        return false;
+    }
+    match std::fs::metadata(path) {
+        Err(_) => true,
+        Ok(m) if m.is_dir() => std::fs::read_dir(path).is_err(),
+        Ok(_) => std::fs::File::open(path).is_err(),
+    }
 }
 
 /// Prints input errors to stderr, one per line, `file:line: message`.
@@ -269,39 +291,16 @@ pub fn progress_bar(documents: usize, quiet: bool) -> Option<indicatif::Progress
     Some(bar)
 }
 
-/// Writes a report in `format` to `output` or stdout.
+/// Writes a report in `format` to `output` or stdout, through the one
+/// [`render`] of the library.
 pub fn write_report(
     report: &Report,
-    format: OutputFormat,
+    format: Format,
     output: Option<&PathBuf>,
-) -> anyhow::Result<()> {
-    write_report_with_texts(report, format, output, &html::DocTexts::new())
-}
-
-/// [`write_report`] with the documents' texts, which the HTML page shows
-/// around the passages (other formats ignore them).
-pub fn write_report_with_texts(
-    report: &Report,
-    format: OutputFormat,
-    output: Option<&PathBuf>,
-    texts: &html::DocTexts,
+    ctx: &RenderContext,
 ) -> anyhow::Result<()> {
     let mut sink = open_output(output)?;
-    let result = match format {
-        OutputFormat::Text => text::write_text(
-            report,
-            &text::TextOptions {
-                width: terminal_width(),
-                ..Default::default()
-            },
-            &mut sink,
-        ),
-        OutputFormat::Json => json::write_json(report, &mut sink),
-        OutputFormat::Jsonl => json::write_jsonl(report, &mut sink),
-        OutputFormat::Html => {
-            html::write_html(report, texts, &html::HtmlOptions::default(), &mut sink)
-        }
-    };
+    let result = render(format, report, ctx, &mut sink);
     finish_output(result, &mut sink)
 }
 
@@ -325,10 +324,30 @@ pub fn finish_output(result: std::io::Result<()>, sink: &mut dyn Write) -> anyho
     }
 }
 
-/// Width for text output: `COLUMNS`, else 100.
-fn terminal_width() -> usize {
+/// Columns for text written to stdout: `COLUMNS`, else the terminal's
+/// width when stdout is one, else 100; kept within 40..=240. The one width
+/// rule of every command that prints text.
+pub fn terminal_width() -> usize {
     let from_env = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok());
-    from_env.unwrap_or(100).clamp(40, 240)
+    let from_tty = || {
+        std::io::stdout()
+            .is_terminal()
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| w.0 as usize)
+    };
+    from_env.or_else(from_tty).unwrap_or(100).clamp(40, 240)
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Text => Format::Text,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Jsonl => Format::Jsonl,
+            OutputFormat::Html => Format::Html,
+        }
+    }
 }

@@ -3,10 +3,10 @@
 //! (with the default input options); a text that no longer matches the
 //! report's passages is not used (the page then shows passages only).
 
-use super::{write_report_with_texts, OutputFormat};
-use crate::input::{self, Format, InputOptions};
-use crate::report::{html, json, Report};
+use super::{terminal_width, write_report, OutputFormat};
 use clap::Args;
+use dedup::input::{self, Format, InputOptions};
+use dedup::report::{html, json, RenderContext, Report};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -52,7 +52,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<i32> {
             );
         }
     }
-    write_report_with_texts(&report, args.format, args.output.as_ref(), &texts)?;
+    let ctx = RenderContext {
+        texts,
+        width: terminal_width(),
+        ..RenderContext::new()
+    };
+    write_report(&report, args.format.into(), args.output.as_ref(), &ctx)?;
     Ok(super::EXIT_CLEAN)
 }
 

@@ -1,8 +1,8 @@
 //! `dedup show`: a saved report's findings in the terminal, one of them
 //! side by side.
 
-use crate::report::{json, show, Report};
 use clap::Args;
+use dedup::report::{json, show, Report};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -22,7 +22,7 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<i32> {
     let report = json::read_json(&args.report)?;
     let stdout = std::io::stdout();
     let opts = show::ShowOptions {
-        width: width(stdout.is_terminal()),
+        width: super::terminal_width(),
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let mut out = super::open_output(None)?;
@@ -61,17 +61,4 @@ fn pick_ids(report: &Report, a: &str, b: &str) -> anyhow::Result<usize> {
         .iter()
         .position(|f| (f.a == a && f.b == b) || (f.a == b && f.b == a))
         .ok_or_else(|| anyhow::anyhow!("no finding between {a} and {b} in the report"))
-}
-
-/// `COLUMNS`, else the terminal's width, else 100.
-fn width(tty: bool) -> usize {
-    let from_env = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<usize>().ok());
-    let from_tty = || {
-        tty.then(terminal_size::terminal_size)
-            .flatten()
-            .map(|(w, _)| w.0 as usize)
-    };
-    from_env.or_else(from_tty).unwrap_or(100).clamp(40, 240)
 }

@@ -8,11 +8,12 @@
 
 use super::sql;
 use crate::boilerplate::{holders_are_unrelated, Boilerplate, HOLDERS_SAMPLED};
+use crate::candidates::CommonBigrams;
 use crate::error::Result;
+use crate::features::Features;
 use crate::input::Document;
 use crate::language::language_id;
 use crate::params::Params;
-use crate::pipeline::{CommonBigrams, Features};
 use crate::sketch::Signature;
 use ahash::{AHashMap, AHashSet};
 use rusqlite::{params, Connection, Transaction};
@@ -114,7 +115,7 @@ pub(super) fn common_bigrams(
     // Common bigrams among the new documents' bigrams (the only ones a pair
     // with a new document can share).
     let mut common = Vec::new();
-    if params.rewrite_tier {
+    if params.rewrite_tier() {
         let mut new_holders: AHashMap<u64, Vec<u16>> = AHashMap::new();
         for f in new_features {
             for &k in &f.bigrams {
@@ -124,7 +125,7 @@ pub(super) fn common_bigrams(
                     .push(language_id(&f.language.code));
             }
         }
-        let limit = (params.max_bigram_bucket + 1 + replaced.len()) as i64;
+        let limit = (params.candidates.max_bigram_bucket + 1 + replaced.len()) as i64;
         let mut holders_of = conn
             .prepare_cached(
                 "SELECT b.doc, d.language FROM bigrams b JOIN documents d ON d.rowid = b.doc \
@@ -147,16 +148,15 @@ pub(super) fn common_bigrams(
                 }
             }
             let documents = languages.len();
-            let is_common = documents > params.max_bigram_bucket
-                || (documents >= params.rarity.min_documents && {
-                    languages.sort_unstable();
-                    languages.dedup();
-                    let of_languages: usize = languages
-                        .iter()
-                        .map(|l| per_language.get(l).copied().unwrap_or(0))
-                        .sum();
-                    documents as f64 > params.rarity.max_share * of_languages as f64
-                });
+            let is_common = !params.candidates.rare_keys().is_rare(documents) || {
+                languages.sort_unstable();
+                languages.dedup();
+                let of_languages: usize = languages
+                    .iter()
+                    .map(|l| per_language.get(l).copied().unwrap_or(0))
+                    .sum();
+                params.collection.rarity.is_common(documents, of_languages)
+            };
             if is_common {
                 common.push(key);
             }
@@ -179,7 +179,7 @@ pub(super) fn boilerplate(
 ) -> Result<Boilerplate> {
     let err = sql(path);
     let mut boilerplate = Vec::new();
-    if params.rewrite_tier {
+    if params.rewrite_tier() {
         let mut new_holders: AHashMap<u64, Vec<(&str, &Signature)>> = AHashMap::new();
         for (d, f) in new.iter().zip(new_features) {
             for k in distinct_sentences(f) {
@@ -213,7 +213,7 @@ pub(super) fn boilerplate(
                 .query_row([key as i64], |r| r.get(0))
                 .map_err(&err)?;
             // An upper bound first: most sentences are in one document.
-            if (total as usize + from_new.len()) < params.boilerplate.min_documents {
+            if (total as usize + from_new.len()) < params.collection.boilerplate.min_documents {
                 continue;
             }
             let mut holders: Vec<(String, Signature)> = Vec::new();
@@ -237,7 +237,8 @@ pub(super) fn boilerplate(
             // All postings read: the count is exact. Otherwise at least
             // `limit` less the replaced remain, more than the minimum, and
             // the first holders by id are among those read.
-            if fetched < limit && holders.len() + from_new.len() < params.boilerplate.min_documents
+            if fetched < limit
+                && holders.len() + from_new.len() < params.collection.boilerplate.min_documents
             {
                 continue;
             }
@@ -248,7 +249,7 @@ pub(super) fn boilerplate(
                 .take(HOLDERS_SAMPLED)
                 .map(|(_, s)| s)
                 .collect();
-            if holders_are_unrelated(&sampled, &params.boilerplate) {
+            if holders_are_unrelated(&sampled, &params.collection.boilerplate) {
                 boilerplate.push(key);
             }
         }

@@ -18,11 +18,11 @@
 mod collection;
 mod schema;
 
-use crate::candidates::{band_keys, has_bands};
+use crate::candidates::{band_keys, has_bands, stored_candidates, KeyKind, Postings, QueryKeys};
 use crate::error::{Error, Result};
+use crate::features::{Extractor, Features};
 use crate::input::{DocMeta, Document, Encoding, Format};
-use crate::params::Params;
-use crate::pipeline::{Extractor, Features};
+use crate::params::{FeatureParams, Params};
 use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -48,7 +48,7 @@ pub const BUILD_BATCH: usize = 8192;
 pub struct Index {
     conn: Connection,
     path: PathBuf,
-    params: Params,
+    params: FeatureParams,
     extractor: Extractor,
 }
 
@@ -125,7 +125,7 @@ fn wal_files(path: &Path) -> [PathBuf; 2] {
 impl Index {
     /// Creates a new, empty index at `path` for `params`. An existing file
     /// is an error unless `overwrite` is set, in which case it is removed.
-    pub fn create(path: &Path, params: &Params, overwrite: bool) -> Result<Index> {
+    pub fn create(path: &Path, params: &FeatureParams, overwrite: bool) -> Result<Index> {
         if path.exists() {
             if !overwrite {
                 return Err(index_err(
@@ -177,7 +177,7 @@ impl Index {
         Ok(Index {
             conn,
             path: path.to_path_buf(),
-            params: params.clone(),
+            params: *params,
             extractor,
         })
     }
@@ -206,8 +206,8 @@ impl Index {
         })
     }
 
-    /// The parameters the index was built with.
-    pub fn params(&self) -> &Params {
+    /// The feature parameters the index was built with.
+    pub fn params(&self) -> &FeatureParams {
         &self.params
     }
 
@@ -216,11 +216,10 @@ impl Index {
         &self.path
     }
 
-    /// Fails, with a message telling to rebuild, when `run` differs from the
-    /// index in a parameter that decides what is stored (shingle size,
-    /// permutations, seed, threshold and LSH bands/rows, rewrite tier).
+    /// Fails, with a message telling to rebuild, when `run`'s feature
+    /// parameters (what is stored) differ from the index's.
     pub fn check_params(&self, run: &Params) -> Result<()> {
-        schema::compare_params(&self.params, run, &self.path)
+        schema::compare_params(&self.params, &run.features, &self.path)
     }
 
     /// Adds documents, `batch` per transaction. An unchanged document (same
@@ -423,13 +422,13 @@ impl Index {
     }
 
     /// The bigrams of `new` that are common in the index plus `new` (see
-    /// [`crate::pipeline::CommonBigrams`]).
+    /// [`crate::candidates::CommonBigrams`]).
     pub fn common_bigrams(
         &self,
         new: &[Document],
         new_features: &[Features],
         params: &Params,
-    ) -> Result<crate::pipeline::CommonBigrams> {
+    ) -> Result<crate::candidates::CommonBigrams> {
         let replaced = self.replaced_by(new)?;
         collection::common_bigrams(&self.conn, &self.path, params, new_features, &replaced)
     }
@@ -456,122 +455,28 @@ impl Index {
     }
 
     /// The indexed documents that a scan of the index together with `new`
-    /// could pair with a document of `new`: exact content-hash matches,
-    /// shared LSH bands, and, for the rewrite tier, at least
-    /// `min_shared_bigrams` shared content bigrams that are rare in the union
-    /// (`max_bigram_bucket`, and not in `common`). Indexed documents with the id of a new one are
-    /// its old version and left out. Sorted by id.
+    /// could pair with a document of `new`, by the candidate rule of
+    /// [`stored_candidates`] over this index's [`Postings`]. Indexed
+    /// documents with the id of a new one are its old version and left out.
+    /// Sorted by id.
     pub fn candidates(
         &self,
         new: &[Document],
         new_features: &[Features],
         params: &Params,
-        common: &crate::pipeline::CommonBigrams,
+        common: &crate::candidates::CommonBigrams,
     ) -> Result<Vec<Document>> {
         let err = sql(&self.path);
         let new_ids: AHashSet<&str> = new.iter().map(|d| d.id.as_str()).collect();
         // Rowids of the old versions of new documents: their postings are
         // not part of the union.
-        let mut replaced: AHashSet<i64> = AHashSet::new();
-        {
-            let mut by_id = self
-                .conn
-                .prepare_cached("SELECT rowid FROM documents WHERE id = ?1")
-                .map_err(&err)?;
-            for d in new {
-                if let Some(r) = by_id
-                    .query_row([&d.id], |r| r.get::<_, i64>(0))
-                    .optional()
-                    .map_err(&err)?
-                {
-                    replaced.insert(r);
-                }
-            }
+        let replaced = self.replaced_by(new)?;
+        let queries: Vec<QueryKeys> = new_features.iter().map(QueryKeys::of).collect();
+        let mut rule = params.candidate_rule();
+        if !self.params.rewrite_tier {
+            rule.rare_keys = None;
         }
-        let mut wanted: AHashSet<i64> = AHashSet::new();
-        let lsh = self.params.lsh;
-
-        let mut exact = self
-            .conn
-            .prepare_cached("SELECT rowid FROM documents WHERE content_hash = ?1 AND tokens > 0")
-            .map_err(&err)?;
-        let mut band = self
-            .conn
-            .prepare_cached("SELECT doc FROM bands WHERE key = ?1 LIMIT ?2")
-            .map_err(&err)?;
-        for f in new_features {
-            if f.tokens > 0 {
-                let rows = exact
-                    .query_map([f.content_hash as i64], |r| r.get::<_, i64>(0))
-                    .map_err(&err)?;
-                for r in rows {
-                    wanted.insert(r.map_err(&err)?);
-                }
-            }
-            if has_bands(&f.signature, lsh) {
-                for key in band_keys(&f.signature, lsh) {
-                    let rows = band
-                        .query_map(params![key as i64, MAX_BAND_BUCKET as i64], |r| {
-                            r.get::<_, i64>(0)
-                        })
-                        .map_err(&err)?;
-                    for r in rows {
-                        wanted.insert(r.map_err(&err)?);
-                    }
-                }
-            }
-        }
-
-        if params.rewrite_tier && self.params.rewrite_tier {
-            // How many new documents hold each bigram: they count towards
-            // the bucket size of the union as well.
-            let mut new_counts: AHashMap<u64, usize> = AHashMap::new();
-            for f in new_features {
-                for &k in &f.bigrams {
-                    *new_counts.entry(k).or_default() += 1;
-                }
-            }
-            let mut postings_of = self
-                .conn
-                .prepare_cached("SELECT doc FROM bigrams WHERE key = ?1 LIMIT ?2")
-                .map_err(&err)?;
-            // Postings of the rare keys only (`None` = too common).
-            let mut postings: AHashMap<u64, Option<Vec<i64>>> = AHashMap::new();
-            for (&key, &in_new) in &new_counts {
-                // One more row than the cap (plus the replaced ones) tells
-                // whether the bucket is too large.
-                let limit = (params.max_bigram_bucket + 1 + replaced.len()) as i64;
-                let rows = postings_of
-                    .query_map(params![key as i64, limit], |r| r.get::<_, i64>(0))
-                    .map_err(&err)?;
-                let mut docs = Vec::new();
-                for r in rows {
-                    let d = r.map_err(&err)?;
-                    if !replaced.contains(&d) {
-                        docs.push(d);
-                    }
-                }
-                let rare = docs.len() + in_new <= params.max_bigram_bucket && !common.contains(key);
-                postings.insert(key, rare.then_some(docs));
-            }
-            for f in new_features {
-                let mut shared: AHashMap<i64, usize> = AHashMap::new();
-                for k in &f.bigrams {
-                    if let Some(Some(docs)) = postings.get(k) {
-                        for &d in docs {
-                            *shared.entry(d).or_default() += 1;
-                        }
-                    }
-                }
-                wanted.extend(
-                    shared
-                        .into_iter()
-                        .filter(|&(_, n)| n >= params.min_shared_bigrams)
-                        .map(|(d, _)| d),
-                );
-            }
-        }
-
+        let wanted = stored_candidates(self, &queries, &rule, &replaced, common)?;
         let mut load = self
             .conn
             .prepare_cached(
@@ -579,13 +484,8 @@ impl Index {
                  FROM documents WHERE rowid = ?1",
             )
             .map_err(&err)?;
-        let mut wanted: Vec<i64> = wanted.into_iter().collect();
-        wanted.sort_unstable();
         let mut out = Vec::with_capacity(wanted.len());
         for rowid in wanted {
-            if replaced.contains(&rowid) {
-                continue;
-            }
             let doc = load
                 .query_row([rowid], |r| {
                     Ok(StoredDoc {
@@ -609,9 +509,28 @@ impl Index {
     }
 }
 
-/// LSH buckets are read up to this many documents: a band shared by more
-/// is boilerplate, and the scan links such buckets as a star anyway.
-const MAX_BAND_BUCKET: usize = 1000;
+/// The index's postings: the `documents` table's content hashes and the
+/// `bands` and `bigrams` tables, by rowid.
+impl Postings for Index {
+    type Doc = i64;
+    type Error = Error;
+    fn members(&self, kind: KeyKind, key: u64, limit: usize) -> Result<Vec<i64>> {
+        let err = sql(&self.path);
+        let query = match kind {
+            KeyKind::Content => {
+                "SELECT rowid FROM documents WHERE content_hash = ?1 AND tokens > 0 LIMIT ?2"
+            }
+            KeyKind::Band => "SELECT doc FROM bands WHERE key = ?1 LIMIT ?2",
+            KeyKind::Bigram => "SELECT doc FROM bigrams WHERE key = ?1 LIMIT ?2",
+        };
+        let mut stmt = self.conn.prepare_cached(query).map_err(&err)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![key as i64, limit], |r| r.get::<_, i64>(0))
+            .map_err(&err)?;
+        rows.map(|r| r.map_err(&err)).collect()
+    }
+}
 
 /// A document row as stored.
 struct StoredDoc {

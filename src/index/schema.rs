@@ -1,20 +1,22 @@
-//! The index's tables and its `meta` entries: the parameters that decide
-//! what is stored, checked on every open so that an index is never read
-//! with parameters that would make its keys meaningless.
+//! The index's tables and its `meta` entries: the feature parameters that
+//! decide what is stored (one [`FeatureParams`] record), checked on every
+//! open so that an index is never read with parameters that would make its
+//! keys meaningless.
 
 use super::index_err;
-use crate::candidates::{band_keys, LshParams};
+use crate::candidates::band_keys;
 use crate::error::Result;
+use crate::features::Extractor;
 use crate::hash::stable_hash;
 use crate::input::Document;
-use crate::params::Params;
-use crate::pipeline::Extractor;
-use crate::units::UnitParams;
+use crate::params::FeatureParams;
 use ahash::AHashMap;
 use std::path::Path;
 
-/// Version of the table layout. Bumped on any incompatible change.
-pub const INDEX_SCHEMA_VERSION: u32 = 2;
+/// Version of the table layout and `meta` entries. Bumped on any
+/// incompatible change (2: the feature parameters are one `features`
+/// record instead of one entry each).
+pub const INDEX_SCHEMA_VERSION: u32 = 3;
 
 /// Tables. Postings are `WITHOUT ROWID` tables keyed `(key, doc)`: the
 /// primary key is the table, so a lookup by key is one B-tree range and no
@@ -51,17 +53,8 @@ const PROBE: &str = "The committee met on Tuesday to review the quarterly \
     however, reported weaker sales in the second half of the year.";
 
 /// A hex fingerprint of the features `extractor` computes for [`PROBE`].
-pub fn fingerprint(extractor: &Extractor, params: &Params) -> String {
-    let f = extractor.features(&Document {
-        id: "probe".into(),
-        path: "probe".into(),
-        text: PROBE.into(),
-        bytes: PROBE.len(),
-        encoding: crate::input::Encoding::Utf8,
-        format: crate::input::Format::Text,
-        meta: Default::default(),
-        warnings: Vec::new(),
-    });
+pub fn fingerprint(extractor: &Extractor, params: &FeatureParams) -> String {
+    let f = extractor.features(&Document::from_text("probe", PROBE));
     let mut bytes = Vec::new();
     bytes.extend_from_slice(&f.content_hash.to_le_bytes());
     bytes.extend_from_slice(&(f.tokens as u64).to_le_bytes());
@@ -75,23 +68,16 @@ pub fn fingerprint(extractor: &Extractor, params: &Params) -> String {
 }
 
 /// The `meta` entries of a new index.
-pub fn meta_for(params: &Params, extractor: &Extractor) -> Vec<(String, String)> {
+pub fn meta_for(params: &FeatureParams, extractor: &Extractor) -> Vec<(String, String)> {
     vec![
         ("schema_version".into(), INDEX_SCHEMA_VERSION.to_string()),
         (
             "tool_version".into(),
             format!("dedup {}", env!("CARGO_PKG_VERSION")),
         ),
-        ("shingle_size".into(), params.shingle_size.to_string()),
-        ("num_perm".into(), params.num_perm.to_string()),
-        ("seed".into(), params.seed.to_string()),
-        ("threshold".into(), params.threshold.to_string()),
-        ("lsh_bands".into(), params.lsh.bands.to_string()),
-        ("lsh_rows".into(), params.lsh.rows.to_string()),
-        ("rewrite_tier".into(), params.rewrite_tier.to_string()),
         (
-            "unit_max_tokens".into(),
-            UnitParams::default().max_tokens.to_string(),
+            "features".into(),
+            serde_json::to_string(params).expect("plain numbers serialize"),
         ),
         ("feature_fingerprint".into(), fingerprint(extractor, params)),
     ]
@@ -108,9 +94,9 @@ fn get<T: std::str::FromStr>(meta: &AHashMap<String, String>, key: &str, path: &
     })
 }
 
-/// Checks the schema version and returns the parameters the index was
-/// built with.
-pub fn check_meta(meta: &AHashMap<String, String>, path: &Path) -> Result<Params> {
+/// Checks the schema version and returns the feature parameters the index
+/// was built with.
+pub fn check_meta(meta: &AHashMap<String, String>, path: &Path) -> Result<FeatureParams> {
     let version: u32 = get(meta, "schema_version", path)?;
     if version != INDEX_SCHEMA_VERSION {
         return Err(index_err(
@@ -121,29 +107,17 @@ pub fn check_meta(meta: &AHashMap<String, String>, path: &Path) -> Result<Params
             ),
         ));
     }
-    let unit_max_tokens: usize = get(meta, "unit_max_tokens", path)?;
-    if unit_max_tokens != UnitParams::default().max_tokens {
-        return Err(index_err(
-            path,
-            format!(
-                "built with rewrite-tier units of {unit_max_tokens} tokens, this dedup uses {}: {REBUILD}",
-                UnitParams::default().max_tokens
-            ),
-        ));
-    }
-    let mut params = Params::new(
-        get(meta, "shingle_size", path)?,
-        get(meta, "num_perm", path)?,
-        get(meta, "threshold", path)?,
-    )
-    .map_err(|e| index_err(path, format!("{e}: {REBUILD}")))?;
-    params.seed = get(meta, "seed", path)?;
-    params.lsh = LshParams {
-        bands: get(meta, "lsh_bands", path)?,
-        rows: get(meta, "lsh_rows", path)?,
-    };
-    params.rewrite_tier = get(meta, "rewrite_tier", path)?;
-    if params.lsh.bands * params.lsh.rows > params.num_perm || params.lsh.rows == 0 {
+    let params: FeatureParams = meta
+        .get("features")
+        .and_then(|v| serde_json::from_str(v).ok())
+        .ok_or_else(|| {
+            index_err(
+                path,
+                format!("meta entry `features` missing or invalid: {REBUILD}"),
+            )
+        })?;
+    let lsh = params.lsh;
+    if lsh.bands * lsh.rows > params.num_perm || lsh.rows == 0 {
         return Err(index_err(
             path,
             format!("invalid LSH bands/rows: {REBUILD}"),
@@ -157,7 +131,7 @@ pub fn check_meta(meta: &AHashMap<String, String>, path: &Path) -> Result<Params
 pub fn check_fingerprint(
     meta: &AHashMap<String, String>,
     extractor: &Extractor,
-    params: &Params,
+    params: &FeatureParams,
     path: &Path,
 ) -> Result<()> {
     let stored: String = get(meta, "feature_fingerprint", path)?;
@@ -174,39 +148,33 @@ pub fn check_fingerprint(
     Ok(())
 }
 
-/// Fails when `run` differs from the index in a parameter that decides what
-/// is stored.
-pub fn compare_params(index: &Params, run: &Params, path: &Path) -> Result<()> {
-    let mut diffs = Vec::new();
-    if index.shingle_size != run.shingle_size {
-        diffs.push(format!(
-            "shingle size (-k) {} vs {}",
-            index.shingle_size, run.shingle_size
-        ));
-    }
-    if index.num_perm != run.num_perm {
-        diffs.push(format!("--num-perm {} vs {}", index.num_perm, run.num_perm));
-    }
-    if index.seed != run.seed {
-        diffs.push(format!("MinHash seed {} vs {}", index.seed, run.seed));
-    }
-    if index.threshold != run.threshold {
-        diffs.push(format!(
-            "--threshold {} vs {}",
-            index.threshold, run.threshold
-        ));
-    } else if index.lsh != run.lsh {
-        diffs.push(format!(
-            "LSH bands x rows {}x{} vs {}x{}",
-            index.lsh.bands, index.lsh.rows, run.lsh.bands, run.lsh.rows
-        ));
-    }
-    if run.rewrite_tier && !index.rewrite_tier {
-        diffs.push("the index was built with --no-rewrite, this run uses the rewrite tier".into());
-    }
-    if diffs.is_empty() {
+/// Fails when the index cannot serve a run with feature parameters `run`:
+/// they must be equal, except that a run without the rewrite tier can read
+/// an index built with it (the bigrams are simply not asked for).
+pub fn compare_params(index: &FeatureParams, run: &FeatureParams, path: &Path) -> Result<()> {
+    let needed = FeatureParams {
+        rewrite_tier: index.rewrite_tier && run.rewrite_tier,
+        ..*index
+    };
+    if needed == *run {
         return Ok(());
     }
+    // Name the differing fields, from the one serialized form.
+    let fields = |p: &FeatureParams| match serde_json::to_value(p) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => Default::default(),
+    };
+    let (theirs, ours) = (fields(index), fields(run));
+    let diffs: Vec<String> = theirs
+        .iter()
+        .filter(|(k, v)| ours.get(*k) != Some(v))
+        .map(|(k, v)| {
+            format!(
+                "{k} {v} vs {}",
+                ours.get(k).unwrap_or(&serde_json::Value::Null)
+            )
+        })
+        .collect();
     Err(index_err(
         path,
         format!(

@@ -18,7 +18,7 @@ fn count(index: &Index, table: &str) -> i64 {
 fn readding_unchanged_is_a_no_op_and_a_change_replaces_postings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("i.db");
-    let mut index = Index::create(&path, &Params::default(), false).unwrap();
+    let mut index = Index::create(&path, &Params::default().features, false).unwrap();
     let s = index.add(&[doc("a", TEXT)], 8, &|_| {}).unwrap();
     assert_eq!(s.added, 1);
     let (bands, bigrams) = (count(&index, "bands"), count(&index, "bigrams"));
@@ -30,7 +30,8 @@ fn readding_unchanged_is_a_no_op_and_a_change_replaces_postings() {
     assert_eq!(s.replaced, 1);
     assert_eq!(count(&index, "documents"), 1);
     // Only the new text's postings remain.
-    let mut fresh = Index::create(&dir.path().join("j.db"), &Params::default(), false).unwrap();
+    let mut fresh =
+        Index::create(&dir.path().join("j.db"), &Params::default().features, false).unwrap();
     fresh.add(&[doc("a", changed)], 8, &|_| {}).unwrap();
     assert_eq!(count(&index, "bands"), count(&fresh, "bands"));
     assert_eq!(count(&index, "bigrams"), count(&fresh, "bigrams"));
@@ -46,24 +47,24 @@ fn reopened_index_keeps_parameters_and_rejects_others() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("i.db");
     let params = Params::new(4, 64, 0.6).unwrap();
-    drop(Index::create(&path, &params, false).unwrap());
+    drop(Index::create(&path, &params.features, false).unwrap());
     let index = Index::open(&path).unwrap();
     assert_eq!(index.params().shingle_size, 4);
-    assert_eq!(index.params().lsh, params.lsh);
+    assert_eq!(index.params().lsh, params.features.lsh);
     assert!(index.check_params(&params).is_ok());
     let err = index
         .check_params(&Params::default())
         .unwrap_err()
         .to_string();
     assert!(err.contains("dedup index build"), "{err}");
-    assert!(Index::create(&path, &params, false).is_err());
+    assert!(Index::create(&path, &params.features, false).is_err());
 }
 
 #[test]
 fn candidates_find_the_copy_and_skip_the_old_version() {
     let dir = tempfile::tempdir().unwrap();
     let params = Params::default();
-    let mut index = Index::create(&dir.path().join("i.db"), &params, false).unwrap();
+    let mut index = Index::create(&dir.path().join("i.db"), &params.features, false).unwrap();
     let other = "Completely unrelated words about cooking pasta with garlic and olive oil tonight.";
     index
         .add(
@@ -75,7 +76,7 @@ fn candidates_find_the_copy_and_skip_the_old_version() {
     let new = vec![doc("new", TEXT)];
     let f: Vec<Features> = new
         .iter()
-        .map(|d| Extractor::new(&params).features(d))
+        .map(|d| Extractor::new(&params.features).features(d))
         .collect();
     let found = index
         .candidates(&new, &f, &params, &Default::default())

@@ -23,20 +23,17 @@ pub fn escape_property(s: &str) -> String {
 }
 
 /// A short description of a finding: verdict, other document, score and
-/// source.
-pub fn describe(f: &Finding, other: &str, sources: &Sources) -> String {
-    let other_path = sources
-        .get(other)
-        .map(|s| display_path(s.path))
-        .unwrap_or_else(|| other.to_string());
+/// source. Documents are named by id, as in every other format (the text
+/// and JSON reports); paths only locate the annotation.
+pub fn describe(f: &Finding, other: &str) -> String {
     let source = match &f.source {
-        Some(s) if s == other => format!("likely source: {other_path}"),
+        Some(s) if s == other => format!("likely source: {other}"),
         Some(_) => "this document looks like the source".to_string(),
         None => "source undetermined".to_string(),
     };
     format!(
         "{} of {} (score {:.2}; {}, confidence {:.2})",
-        f.verdict, other_path, f.score, source, f.confidence
+        f.verdict, other, f.score, source, f.confidence
     )
 }
 
@@ -56,7 +53,7 @@ pub fn write_github(
         let level = if fails(f.verdict) { "error" } else { "warning" };
         let title = escape_property(&format!("dedup: {}", f.verdict));
         let file = escape_property(&display_path(here.path));
-        let summary = describe(f, side.other, sources);
+        let summary = describe(f, side.other);
         if f.passages.is_empty() {
             writeln!(
                 out,
@@ -79,9 +76,7 @@ pub fn write_github(
                 let ro = region(o.text, other_range);
                 message.push_str(&format!(
                     ", lines {}-{} of {}",
-                    ro.start_line,
-                    ro.end_line,
-                    display_path(o.path)
+                    ro.start_line, ro.end_line, side.other
                 ));
             }
             writeln!(

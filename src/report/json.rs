@@ -3,6 +3,7 @@
 use super::{Cluster, DocumentInfo, Finding, Report, Stats, Summary};
 use crate::error::{Error, Result};
 use crate::input::InputError;
+use crate::params::Params;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
@@ -14,7 +15,7 @@ use std::path::Path;
 struct Skeleton<'a> {
     version: u32,
     tool: &'a str,
-    params: &'a serde_json::Value,
+    params: &'a Params,
     summary: &'a Summary,
     documents: &'a [DocumentInfo],
     pairs: &'a [Finding],

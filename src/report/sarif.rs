@@ -88,7 +88,7 @@ pub fn to_sarif(report: &Report, sources: &Sources, fails: &dyn Fn(Verdict) -> b
             .position(|&v| v == f.verdict)
             .unwrap_or(0);
         let level = if fails(f.verdict) { "error" } else { "warning" };
-        let summary = describe(f, side.other, sources);
+        let summary = describe(f, side.other);
         let properties = json!({
             "score": f.score,
             "jaccard": f.jaccard,
@@ -107,8 +107,7 @@ pub fn to_sarif(report: &Report, sources: &Sources, fails: &dyn Fn(Verdict) -> b
             if let Some(o) = other {
                 let mut loc = location(o, other_range);
                 loc["id"] = json!(0);
-                loc["message"] =
-                    json!({ "text": format!("the other document: {}", display_path(o.path)) });
+                loc["message"] = json!({ "text": format!("the other document: {}", side.other) });
                 related.push(loc);
             }
             results.push(json!({

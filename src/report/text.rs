@@ -2,6 +2,7 @@
 //! source line, evidence and the top passages side by side.
 
 use super::{Finding, Report};
+use crate::params::Params;
 use std::io::Write;
 
 /// Options of the text printer.
@@ -78,20 +79,18 @@ pub fn write_text(report: &Report, opts: &TextOptions, out: &mut dyn Write) -> s
     Ok(())
 }
 
-/// The run's detection settings in one line, from the report's `params`
-/// (absent keys, as in a report from an older version, are skipped).
-fn params_line(params: &serde_json::Value) -> Option<String> {
-    let lsh = &params["lsh"];
-    let (bands, rows) = (lsh["bands"].as_u64()?, lsh["rows"].as_u64()?);
+/// The run's detection settings in one line, from the report's `params`.
+fn params_line(params: &Params) -> Option<String> {
+    let f = &params.features;
+    let (bands, rows) = (f.lsh.bands, f.lsh.rows);
     let mut line = format!(
         "near-duplicate tier: Jaccard >= {} (LSH {bands} bands x {rows} rows, {}-word shingles, {} permutations)",
-        params["threshold"].as_f64()?,
-        params["shingle_size"].as_u64()?,
-        params["num_perm"].as_u64()?,
+        params.decision.threshold, f.shingle_size, f.num_perm,
     );
-    line.push_str(match params["rewrite_tier"].as_bool() {
-        Some(false) => "; rewrite tier off",
-        _ => "; rewrite tier on",
+    line.push_str(if f.rewrite_tier {
+        "; rewrite tier on"
+    } else {
+        "; rewrite tier off"
     });
     Some(line)
 }

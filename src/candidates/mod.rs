@@ -9,8 +9,18 @@
 //! (probability integrated over `[0, t]`) and the false-negative area
 //! (`1 - probability` integrated over `[t, 1]`).
 
+pub mod postings;
+mod rewrite;
+mod scatter;
+
+pub use postings::{
+    stored_candidates, CandidateRule, KeyKind, MemoryPostings, Postings, QueryKeys,
+};
+pub use rewrite::rewrite_candidate_pairs;
+
 use crate::hash::stable_hash;
 use crate::sketch::Signature;
+use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +167,100 @@ pub fn candidate_pairs(
     pairs.dedup();
     pairs.retain(|p| p.a != p.b);
     pairs
+}
+
+/// The rewrite tier's candidate rule: two documents are candidates when
+/// they share at least `min_shared` keys (content bigrams), counting only
+/// keys held by at most `max_bucket` documents of the compared set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RareKeys {
+    /// Keys held by more documents than this are too common to count.
+    pub max_bucket: usize,
+    /// Shared rare keys needed for a candidate.
+    pub min_shared: usize,
+}
+
+impl RareKeys {
+    /// Whether a key held by `holders` documents counts.
+    pub fn is_rare(&self, holders: usize) -> bool {
+        holders <= self.max_bucket
+    }
+
+    /// Shared rare keys that make a candidate (at least one).
+    pub fn min_count(&self) -> usize {
+        self.min_shared.max(1)
+    }
+
+    /// Whether `shared` rare keys make a candidate.
+    pub fn is_candidate(&self, shared: usize) -> bool {
+        shared >= self.min_count()
+    }
+}
+
+/// Content bigrams too common in the collection to be evidence of reuse:
+/// held by more than [`RareKeys::max_bucket`] documents, or by at least
+/// [`crate::params::RarityParams::min_documents`] and more than
+/// [`crate::params::RarityParams::max_share`] of the documents of their
+/// languages. They make no candidates and do not count as shared.
+#[derive(Debug, Clone, Default)]
+pub struct CommonBigrams {
+    /// Sorted bigram hashes with their lowest [`COMMON_KEY_BITS`] bits
+    /// cleared (how the candidate stage packs them).
+    keys: Vec<u64>,
+}
+
+/// Low bits of a bigram hash that [`CommonBigrams`] ignores: room for
+/// document numbers in the packed keys of the candidate stage (32 bits, any
+/// collection size). Two bigrams agreeing in the other 32 bits are
+/// confused: odds 2^-32 per pair, a rare bigram then not counted.
+pub const COMMON_KEY_BITS: u32 = 32;
+
+impl CommonBigrams {
+    /// From bigram hashes (any order, any low bits).
+    pub fn from_bigrams(bigrams: impl IntoIterator<Item = u64>) -> Self {
+        let mut keys: Vec<u64> = bigrams.into_iter().map(common_key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        CommonBigrams { keys }
+    }
+
+    /// Whether a bigram (or a packed key of one) is common.
+    #[inline]
+    pub fn contains(&self, bigram: u64) -> bool {
+        !self.keys.is_empty() && self.keys.binary_search(&common_key(bigram)).is_ok()
+    }
+
+    /// Number of common bigrams.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when none is.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+#[inline]
+fn common_key(bigram: u64) -> u64 {
+    bigram & !((1u64 << COMMON_KEY_BITS) - 1)
+}
+
+/// Pairs of documents with identical normalized text, found by hash
+/// (`None`: an empty document, never a duplicate). Unordered.
+pub fn exact_pairs(content_hashes: &[Option<u64>]) -> Vec<CandidatePair> {
+    let mut by_hash: AHashMap<u64, Vec<u32>> = AHashMap::new();
+    for (i, h) in content_hashes.iter().enumerate() {
+        if let Some(h) = h {
+            by_hash.entry(*h).or_default().push(i as u32);
+        }
+    }
+    let mut out = Vec::new();
+    for group in by_hash.values() {
+        // A star around the first member keeps large groups linear.
+        out.extend(group[1..].iter().map(|&d| CandidatePair::new(group[0], d)));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,301 +1,22 @@
-//! The HTML report: one self-contained page (inline CSS and script, no
-//! network) rendered from a [`Report`] and, optionally, the documents'
-//! texts.
-//!
-//! The page reads without JavaScript: the overview (counts, findings table,
-//! clusters, errors, parameters) and the detail views of the first findings
-//! are plain HTML. The script only adds sorting, filtering, keyboard
-//! navigation and passage-to-passage scrolling, and draws the detail views
-//! of findings past the written ones from data embedded once per document
-//! (a 10,000-finding run would otherwise repeat each text many times).
-//!
-//! Texts come from a lookup (`id -> text`); a text is used only when every
-//! passage's byte range slices to exactly the passage's text, otherwise the
-//! page shows the passages alone, with a note. Long texts are cut to
-//! excerpts around the passages.
+//! The page writer: the HTML of the overview (counts, findings table,
+//! clusters, errors, parameters) and of the detail views, with the
+//! stylesheet, the script and the script's data ([`super::data`]).
 
-use super::{Finding, MatchKind, Report};
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use super::data::PageData;
+use super::view::{DocView, Side};
+use super::HtmlOptions;
+use crate::model::{Finding, MatchKind, Report, Verdict};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write;
-
-/// Document texts by document id, as the renderer looks them up.
-pub type DocTexts<'a> = HashMap<&'a str, &'a str>;
-
-/// The texts of loaded documents, by id.
-pub fn texts_of(documents: &[crate::input::Document]) -> DocTexts<'_> {
-    documents
-        .iter()
-        .map(|d| (d.id.as_str(), d.text.as_str()))
-        .collect()
-}
-
-/// Size limits of the page.
-#[derive(Debug, Clone, Copy)]
-pub struct HtmlOptions {
-    /// At most this many findings get a detail view written as HTML; the
-    /// script draws the others on demand.
-    pub server_findings: usize,
-    /// Written detail views stop once their document text reaches this many
-    /// bytes in total.
-    pub server_text_budget: usize,
-    /// Documents up to this size are embedded whole; longer ones as
-    /// excerpts around their passages.
-    pub max_doc_bytes: usize,
-    /// When the texts of all documents in findings exceed this, every one
-    /// is embedded as excerpts.
-    pub total_text_budget: usize,
-    /// Context kept on each side of a passage in an excerpt.
-    pub context_bytes: usize,
-    /// Of a long passage, an excerpt keeps this much at each end.
-    pub passage_edge_bytes: usize,
-}
-
-impl Default for HtmlOptions {
-    fn default() -> Self {
-        HtmlOptions {
-            server_findings: 200,
-            server_text_budget: 1 << 20,
-            max_doc_bytes: 32 << 10,
-            total_text_budget: 8 << 20,
-            context_bytes: 400,
-            passage_edge_bytes: 1200,
-        }
-    }
-}
 
 /// Pair colours in the stylesheet (`c0`..`c7`).
-const COLOURS: usize = 8;
+pub(super) const COLOURS: usize = 8;
 
-const STYLE: &str = include_str!("html/report.css");
-const SCRIPT: &str = include_str!("html/report.js");
-
-/// What the page shows of one document: pieces of its text at their byte
-/// offsets (the whole text, excerpts, or only the passages).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocView<'a> {
-    /// Length of the whole text in bytes (for the location bar).
-    pub len: usize,
-    /// Sorted, non-overlapping `(start offset, text)` pieces.
-    pub segments: Vec<(usize, Cow<'a, str>)>,
-    /// Why the text is incomplete, if it is.
-    pub note: Option<String>,
-    /// True when the text was missing or did not match the passages, so
-    /// only the passages are shown.
-    pub passages_only: bool,
-}
-
-/// A passage seen from one side: range, pair index, kind.
-#[derive(Debug, Clone, Copy)]
-struct Side {
-    start: usize,
-    end: usize,
-    pair: usize,
-    kind: MatchKind,
-}
-
-/// Writes the page.
-pub fn write_html(
-    report: &Report,
-    texts: &DocTexts,
-    opts: &HtmlOptions,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let views = doc_views(report, texts, opts);
-    let page = render_page(report, &views, opts);
-    out.write_all(page.as_bytes())
-}
-
-/// For every document in a finding, what the page shows of it.
-pub fn doc_views<'a>(
-    report: &'a Report,
-    texts: &DocTexts<'a>,
-    opts: &HtmlOptions,
-) -> BTreeMap<&'a str, DocView<'a>> {
-    // Every passage range of each document, across all findings, with its
-    // expected text.
-    let mut ranges: BTreeMap<&str, Vec<(usize, usize, &str)>> = BTreeMap::new();
-    for f in &report.pairs {
-        let a = ranges.entry(f.a.as_str()).or_default();
-        a.extend(
-            f.passages
-                .iter()
-                .map(|p| (p.a[0], p.a[1], p.text_a.as_str())),
-        );
-        let b = ranges.entry(f.b.as_str()).or_default();
-        b.extend(
-            f.passages
-                .iter()
-                .map(|p| (p.b[0], p.b[1], p.text_b.as_str())),
-        );
-    }
-    let sizes: HashMap<&str, usize> = report
-        .documents
-        .iter()
-        .map(|d| (d.id.as_str(), d.bytes))
-        .collect();
-    let mut usable: BTreeMap<&str, &str> = BTreeMap::new();
-    for (id, rs) in &ranges {
-        if let Some(text) = texts.get(id) {
-            if rs.iter().all(|&(s, e, t)| text.get(s..e) == Some(t)) {
-                usable.insert(id, text);
-            }
-        }
-    }
-    let total: usize = usable.values().map(|t| t.len()).sum();
-    // Over the budget, every document becomes excerpts with little context.
-    let excerpt_all = total > opts.total_text_budget;
-    let tight = HtmlOptions {
-        context_bytes: opts.context_bytes.min(80),
-        passage_edge_bytes: opts.passage_edge_bytes.min(300),
-        ..*opts
-    };
-    let mut views = BTreeMap::new();
-    for (id, mut rs) in ranges {
-        rs.sort_unstable();
-        let view = match usable.get(id) {
-            Some(text) if text.len() <= opts.max_doc_bytes && !excerpt_all => DocView {
-                len: text.len(),
-                segments: vec![(0, Cow::Borrowed(*text))],
-                note: None,
-                passages_only: false,
-            },
-            Some(text) => {
-                let segments = excerpts(text, &rs, if excerpt_all { &tight } else { opts });
-                let shown: usize = segments.iter().map(|(_, t)| t.len()).sum();
-                DocView {
-                    len: text.len(),
-                    note: Some(format!(
-                        "long document: {} of its {} bytes shown, around the passages",
-                        shown,
-                        text.len()
-                    )),
-                    segments,
-                    passages_only: false,
-                }
-            }
-            None => {
-                let why = if texts.contains_key(id) {
-                    "the document no longer matches the report (changed since the scan?)"
-                } else {
-                    "the full text is not available"
-                };
-                let end = rs.iter().map(|r| r.1).max().unwrap_or(0);
-                DocView {
-                    len: end.max(sizes.get(id).copied().unwrap_or(0)),
-                    segments: passage_segments(&rs),
-                    note: Some(format!("{why}: showing the passages only")),
-                    passages_only: true,
-                }
-            }
-        };
-        views.insert(id, view);
-    }
-    views
-}
-
-/// Pieces of `text` around the passage ranges: context on each side, and
-/// only the two ends of a long passage.
-fn excerpts<'a>(
-    text: &'a str,
-    ranges: &[(usize, usize, &str)],
-    opts: &HtmlOptions,
-) -> Vec<(usize, Cow<'a, str>)> {
-    let (ctx, edge) = (opts.context_bytes, opts.passage_edge_bytes);
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for &(s, e, _) in ranges {
-        if e - s <= 2 * edge {
-            windows.push((s.saturating_sub(ctx), e + ctx));
-        } else {
-            windows.push((s.saturating_sub(ctx), s + edge));
-            windows.push((e - edge, e + ctx));
-        }
-    }
-    windows.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for (s, e) in windows {
-        let (s, e) = (word_start(text, s), word_end(text, e));
-        match merged.last_mut() {
-            // Small gaps are not worth a "not shown" marker.
-            Some(last) if s <= last.1 + 64 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    merged
-        .into_iter()
-        .map(|(s, e)| (s, Cow::Borrowed(&text[s..e])))
-        .collect()
-}
-
-/// Pieces made of the passage texts alone (overlapping passages merged).
-fn passage_segments<'a>(ranges: &[(usize, usize, &'a str)]) -> Vec<(usize, Cow<'a, str>)> {
-    let mut out: Vec<(usize, Cow<'a, str>)> = Vec::new();
-    for &(s, e, t) in ranges {
-        if t.len() != e - s {
-            continue;
-        }
-        match out.last_mut() {
-            Some((ls, lt)) if s <= *ls + lt.len() => {
-                let end = *ls + lt.len();
-                if e > end {
-                    if let Some(rest) = t.get(end - s..) {
-                        lt.to_mut().push_str(rest);
-                    }
-                }
-            }
-            _ => out.push((s, Cow::Borrowed(t))),
-        }
-    }
-    out
-}
-
-/// `i` moved back to the start of its word (at most 40 bytes), or to the
-/// start of the text when that is near.
-fn word_start(text: &str, i: usize) -> usize {
-    if i <= 64 {
-        return 0;
-    }
-    let i = floor_char(text, i);
-    let from = floor_char(text, i.saturating_sub(40));
-    match text[from..i].rfind(char::is_whitespace) {
-        Some(k) => from + k + text[from + k..].chars().next().map_or(1, char::len_utf8),
-        None => i,
-    }
-}
-
-/// `i` moved on to the end of its word (at most 40 bytes), or to the end of
-/// the text when that is near.
-fn word_end(text: &str, i: usize) -> usize {
-    if i + 64 >= text.len() {
-        return text.len();
-    }
-    let i = ceil_char(text, i);
-    let to = ceil_char(text, i + 40);
-    match text[i..to].find(char::is_whitespace) {
-        Some(k) => i + k,
-        None => i,
-    }
-}
-
-fn floor_char(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
+const STYLE: &str = include_str!("report.css");
+const SCRIPT: &str = include_str!("report.js");
 
 /// Appends `s` with `& < > " '` escaped.
-fn esc_into(out: &mut String, s: &str) {
+pub(super) fn esc_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -317,8 +38,8 @@ pub fn esc(s: &str) -> String {
 
 /// JSON for a `<script>` element: `<`, `>` and `&` as `\u` escapes (they can
 /// only occur inside JSON strings), so no `</script>` or `<!--` breaks out.
-pub fn script_json(value: &serde_json::Value) -> String {
-    let raw = value.to_string();
+pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let raw = serde_json::to_string(value).unwrap_or_default();
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {
@@ -331,18 +52,22 @@ pub fn script_json(value: &serde_json::Value) -> String {
     out
 }
 
-fn kind_class(kind: MatchKind) -> &'static str {
+pub(super) fn kind_class(kind: MatchKind) -> &'static str {
     match kind {
         MatchKind::Verbatim => "verbatim",
         MatchKind::Reworded => "reworded",
     }
 }
 
-fn pct(x: f64) -> String {
+pub(super) fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-fn render_page(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOptions) -> String {
+pub(super) fn render_page(
+    report: &Report,
+    views: &BTreeMap<&str, DocView>,
+    opts: &HtmlOptions,
+) -> String {
     let mut h = String::with_capacity(64 << 10);
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -360,7 +85,7 @@ fn render_page(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOpti
     h.push_str("</style>\n");
     // The data goes before the body: parsed as one block of raw text, not
     // interleaved with layouts of a growing findings table.
-    let data = lazy_data(report, views, written_findings(report, views, opts));
+    let data = PageData::new(report, views, written_findings(report, views, opts));
     let _ = write!(
         h,
         "<script type=\"application/json\" id=\"dedup-data\" data-total=\"{}\">",
@@ -399,7 +124,11 @@ fn render_page(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOpti
 
 /// How many findings get a detail view written as HTML: the first ones,
 /// within the count and text limits.
-fn written_findings(report: &Report, views: &BTreeMap<&str, DocView>, opts: &HtmlOptions) -> usize {
+pub(super) fn written_findings(
+    report: &Report,
+    views: &BTreeMap<&str, DocView>,
+    opts: &HtmlOptions,
+) -> usize {
     let mut text_bytes = 0usize;
     for (i, f) in report.pairs.iter().enumerate() {
         let cost: usize = [&f.a, &f.b]
@@ -415,7 +144,7 @@ fn written_findings(report: &Report, views: &BTreeMap<&str, DocView>, opts: &Htm
     report.pairs.len()
 }
 
-fn render_overview(h: &mut String, report: &Report) {
+pub(super) fn render_overview(h: &mut String, report: &Report) {
     let s = &report.summary;
     h.push_str("<section id=\"overview\">\n<h1>Similarity report</h1>\n<div class=\"cards\">\n");
     let _ = writeln!(
@@ -428,7 +157,7 @@ fn render_overview(h: &mut String, report: &Report) {
         "<div class=\"card\"><b>{}</b><span>findings</span></div>",
         s.pairs
     );
-    for v in super::Verdict::ALL {
+    for v in Verdict::ALL {
         let n = s.by_verdict.get(v.as_str()).copied().unwrap_or(0);
         let _ = writeln!(
             h,
@@ -457,7 +186,7 @@ fn render_overview(h: &mut String, report: &Report) {
         h.push_str("<p class=\"empty\">No reuse found.</p>\n");
     } else {
         h.push_str("<div class=\"controls\" hidden><input id=\"filter\" type=\"search\" placeholder=\"Filter by document id…\" aria-label=\"Filter by document id\"> <select id=\"verdict-filter\" aria-label=\"Verdict\"><option value=\"\">all verdicts</option>");
-        for v in super::Verdict::ALL {
+        for v in Verdict::ALL {
             let _ = write!(h, "<option value=\"{v}\">{v}</option>");
         }
         h.push_str("</select> <label><input id=\"source-filter\" type=\"checkbox\"> source determined</label> <span id=\"shown\"></span></div>\n");
@@ -557,7 +286,8 @@ fn render_overview(h: &mut String, report: &Report) {
 
     h.push_str("<h2>Run parameters</h2>\n<table class=\"params\"><tbody>\n");
     let mut flat = Vec::new();
-    flatten("", &report.params, &mut flat);
+    let params = serde_json::to_value(&report.params).unwrap_or_default();
+    flatten("", &params, &mut flat);
     for (k, v) in flat {
         h.push_str("<tr><th>");
         esc_into(h, &k);
@@ -569,7 +299,7 @@ fn render_overview(h: &mut String, report: &Report) {
 }
 
 /// `params` as `dotted.key = value` rows.
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+pub(super) fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
     match v {
         serde_json::Value::Object(map) => {
             for (k, v) in map {
@@ -586,7 +316,7 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>)
     }
 }
 
-fn render_finding(
+pub(super) fn render_finding(
     h: &mut String,
     report: &Report,
     i: usize,
@@ -711,7 +441,7 @@ fn render_finding(
     h.push_str("</div>\n</section>\n");
 }
 
-fn doc_path<'a>(report: &'a Report, id: &str) -> Option<&'a str> {
+pub(super) fn doc_path<'a>(report: &'a Report, id: &str) -> Option<&'a str> {
     report
         .documents
         .binary_search_by(|d| d.id.as_str().cmp(id))
@@ -720,7 +450,7 @@ fn doc_path<'a>(report: &'a Report, id: &str) -> Option<&'a str> {
 }
 
 /// A thin bar, the document's length, with a mark where each passage lies.
-fn render_locbar(h: &mut String, sides: &[Side], len: usize) {
+pub(super) fn render_locbar(h: &mut String, sides: &[Side], len: usize) {
     h.push_str("<div class=\"locbar\" title=\"Where in the document the reused text lies\">");
     if len > 0 {
         for s in sides {
@@ -742,7 +472,7 @@ fn render_locbar(h: &mut String, sides: &[Side], len: usize) {
 /// The document text with each passage wrapped in a `mark`; where passages
 /// overlap, the first one's colour wins. Gaps between shown pieces become a
 /// "not shown" marker.
-fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
+pub(super) fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
     let mut pos = 0usize;
     for (start, text) in &view.segments {
         if *start > pos {
@@ -791,137 +521,9 @@ fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
     }
 }
 
-fn render_gap(h: &mut String, bytes: usize) {
+pub(super) fn render_gap(h: &mut String, bytes: usize) {
     let _ = write!(
         h,
         "<span class=\"gap\">[… {bytes} bytes not shown …]</span>"
     );
-}
-
-/// What the script needs to draw the detail views past the first
-/// `written`: those findings (passage texts dropped: the document pieces
-/// hold them) and each of their documents once.
-fn lazy_data(
-    report: &Report,
-    views: &BTreeMap<&str, DocView>,
-    written: usize,
-) -> serde_json::Value {
-    use serde_json::json;
-    let rest = &report.pairs[written.min(report.pairs.len())..];
-    let mut docs = serde_json::Map::new();
-    let mut findings = Vec::with_capacity(rest.len());
-    for f in rest {
-        for id in [&f.a, &f.b] {
-            if docs.contains_key(id.as_str()) {
-                continue;
-            }
-            if let Some(v) = views.get(id.as_str()) {
-                let segs: Vec<serde_json::Value> =
-                    v.segments.iter().map(|(s, t)| json!([s, t])).collect();
-                docs.insert(
-                    id.clone(),
-                    json!({"path": doc_path(report, id), "len": v.len, "segs": segs, "note": v.note}),
-                );
-            }
-        }
-        let passages: Vec<serde_json::Value> = f
-            .passages
-            .iter()
-            .map(|p| {
-                json!([
-                    p.a[0],
-                    p.a[1],
-                    p.b[0],
-                    p.b[1],
-                    kind_class(p.kind),
-                    super::round4(p.similarity)
-                ])
-            })
-            .collect();
-        let evidence: Vec<serde_json::Value> = f
-            .evidence
-            .iter()
-            .map(|e| json!([e.kind, e.detail, e.favours, e.weight]))
-            .collect();
-        findings.push(json!({
-            "a": f.a, "b": f.b, "verdict": f.verdict, "score": f.score, "jaccard": f.jaccard,
-            "cab": f.containment_a_in_b, "cba": f.containment_b_in_a,
-            "cova": f.coverage_a, "covb": f.coverage_b,
-            "source": f.source, "confidence": f.confidence,
-            "evidence": evidence, "passages": passages,
-        }));
-    }
-    json!({"total": report.pairs.len(), "first": written, "docs": docs, "findings": findings})
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn script_json_cannot_close_the_script_element() {
-        let v = serde_json::json!({"t": "</script><script>alert(1)</script><!--"});
-        let s = script_json(&v);
-        assert!(!s.contains('<'));
-        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
-        assert_eq!(back, v);
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc("<script>a & 'b' \"c\"</textarea>"),
-            "&lt;script&gt;a &amp; &#39;b&#39; &quot;c&quot;&lt;/textarea&gt;"
-        );
-    }
-
-    #[test]
-    fn excerpts_keep_context_and_passage_ends() {
-        let text = "x".repeat(10_000);
-        let opts = HtmlOptions {
-            context_bytes: 10,
-            passage_edge_bytes: 100,
-            ..Default::default()
-        };
-        let segs = excerpts(&text, &[(1000, 5000, ""), (9000, 9050, "")], &opts);
-        let spans: Vec<(usize, usize)> = segs.iter().map(|(s, t)| (*s, s + t.len())).collect();
-        assert_eq!(spans, vec![(990, 1100), (4900, 5010), (8990, 9060)]);
-    }
-
-    #[test]
-    fn passage_segments_merge_overlaps() {
-        let segs = passage_segments(&[(0, 5, "hello"), (3, 8, "lo wo"), (20, 22, "ab")]);
-        let got: Vec<(usize, &str)> = segs.iter().map(|(s, t)| (*s, t.as_ref())).collect();
-        assert_eq!(got, vec![(0, "hello wo"), (20, "ab")]);
-    }
-
-    #[test]
-    fn overlapping_passages_render_each_byte_once() {
-        let view = DocView {
-            len: 12,
-            segments: vec![(0, Cow::Borrowed("abcdefghijkl"))],
-            note: None,
-            passages_only: false,
-        };
-        let sides = [
-            Side {
-                start: 2,
-                end: 6,
-                pair: 0,
-                kind: MatchKind::Verbatim,
-            },
-            Side {
-                start: 4,
-                end: 9,
-                pair: 1,
-                kind: MatchKind::Reworded,
-            },
-        ];
-        let mut h = String::new();
-        render_doc(&mut h, &view, &sides);
-        assert_eq!(
-            h,
-            "ab<mark class=\"ps c0 verbatim\" data-p=\"0\">cdef</mark><mark class=\"ps c1 reworded\" data-p=\"1\">ghi</mark>jkl"
-        );
-    }
 }

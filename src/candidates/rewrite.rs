@@ -1,0 +1,402 @@
+//! Rewrite-tier candidates: documents that share at least
+//! [`RareKeys::min_shared`] content bigrams, counting only bigrams held by at
+//! most [`RareKeys::max_bucket`] documents (common ones are no evidence of
+//! reuse). The all-pairs form of the rule for a scan; `check` asks the same
+//! rule of a store through [`super::Postings`].
+
+use super::scatter::{scatter, Scatter};
+use super::{CandidatePair, CommonBigrams, RareKeys};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Rewrite-tier candidates: documents sharing at least `min_shared_bigrams`
+/// content bigrams, ignoring bigrams found in more than `max_bigram_bucket`
+/// documents (too common to be evidence). An inverted index of rare seeds:
+/// linear in the bigrams plus the pairs the rare ones make.
+///
+/// `is_common(bigram, holders)` also rules a bigram out (the collection's
+/// share rule, see [`CommonBigrams`]); it is asked of every bigram held by
+/// at least two and at most `max_bucket` documents. Returns the candidates
+/// and the common bigrams (over `max_bucket` or ruled out).
+pub fn rewrite_candidate_pairs(
+    bigrams: &[&[u64]],
+    rule: RareKeys,
+    is_common: &(dyn Fn(u64, &mut dyn Iterator<Item = u32>) -> bool + Sync),
+) -> (Vec<CandidatePair>, CommonBigrams) {
+    // Entries are packed into one u64 (high bits of the bigram hash, low
+    // bits the document) so the sort moves half the bytes. Dropping low hash
+    // bits can only merge two rare bigrams' buckets: extra candidates that
+    // verification rejects, never a missed one.
+    let doc_bits = usize::BITS - bigrams.len().max(2).leading_zeros();
+    let (parts, common) = rare_buckets(bigrams, doc_bits, rule, is_common);
+    let later = later_members_by_document(bigrams.len(), &parts);
+    // Per document `a`, count the buckets it shares with each later document
+    // `b` in a dense counter (reset through the list of entries touched).
+    // Each occurrence of `a` in a bucket meets each occurrence of `b` after
+    // it, as each pair of bucket entries did when pairs were listed.
+    let need = rule.min_count() as u32;
+    let n = bigrams.len();
+    let members = &later.members;
+    // Long runs of documents per task: each task zeroes its own counter.
+    let mut out: Vec<CandidatePair> = (0..n)
+        .into_par_iter()
+        .with_min_len(512)
+        .map_init(
+            || (vec![0u32; n], Vec::new()),
+            |(count, touched), a| {
+                let mut found = Vec::new();
+                for &(from, to) in &later.tails[later.starts[a]..later.starts[a + 1]] {
+                    for &b in &members[from as usize..to as usize] {
+                        if b as usize == a {
+                            continue;
+                        }
+                        let c = &mut count[b as usize];
+                        if *c == 0 {
+                            touched.push(b);
+                        }
+                        *c += 1;
+                        if *c == need {
+                            found.push(b);
+                        }
+                    }
+                }
+                for &b in touched.iter() {
+                    count[b as usize] = 0;
+                }
+                touched.clear();
+                found.sort_unstable();
+                found
+                    .into_iter()
+                    .map(move |b| CandidatePair::new(a as u32, b))
+                    .collect::<Vec<_>>()
+            },
+        )
+        .flatten_iter()
+        .collect();
+    // Documents in order, each one's partners sorted: already in order (the
+    // sort only checks, linear on sorted input).
+    out.sort_unstable();
+    (out, CommonBigrams::from_bigrams(common))
+}
+
+/// Rare buckets of sorted packed keys: runs of one bigram key holding 2 to
+/// `max_bucket` entries, each as its documents (ascending; a document
+/// repeats when two of its bigrams share the packed key).
+struct Buckets {
+    /// Documents of the buckets, bucket after bucket.
+    members: Vec<u32>,
+    /// Each bucket's range in `members`.
+    spans: Vec<(u32, u32)>,
+}
+
+/// All bucket members, and for each document the bucket tails after each of
+/// its occurrences: `tails[starts[d]..starts[d + 1]]`, ranges into the
+/// members.
+struct LaterMembers {
+    members: Vec<u32>,
+    starts: Vec<usize>,
+    tails: Vec<(u32, u32)>,
+}
+
+/// Joins the parts' members and groups the bucket tails by the document they
+/// follow: a counting sort (document ids are dense), in parallel over groups
+/// of parts, each writing its own slots of every document's list. A
+/// bucket's last member has no tail.
+fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMembers {
+    let mut offsets = Vec::with_capacity(parts.len() + 1);
+    let mut total = 0;
+    for p in parts {
+        offsets.push(total);
+        total += p.members.len();
+    }
+    offsets.push(total);
+    let mut members = vec![0u32; total];
+    let mut rest: &mut [u32] = &mut members;
+    let mut slices = Vec::with_capacity(parts.len());
+    for p in parts {
+        let (head, tail) = rest.split_at_mut(p.members.len());
+        slices.push(head);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .zip(parts)
+        .for_each(|(dest, p)| dest.copy_from_slice(&p.members));
+    let groups = balanced_groups(
+        parts.iter().map(|p| p.members.len()),
+        total.div_ceil(rayon::current_num_threads()),
+    );
+    let (tails, starts) = scatter(
+        &BucketTails {
+            parts,
+            offsets: &offsets,
+        },
+        &groups,
+        documents,
+    );
+    LaterMembers {
+        members,
+        starts,
+        tails,
+    }
+}
+
+/// The rare buckets of the packed keys `(x & !doc_mask) | i` of every `x`
+/// of every `sources[i]` (`doc_mask` has the low `doc_bits` bits): runs of
+/// equal key holding 2 to `max_bucket` entries, in key order.
+///
+/// A parallel counting pass scatters the keys straight from the sources
+/// into 4096 blocks by their top 12 bits (keys are hashes, so the blocks are
+/// about even); each block, small enough for the cache, is scattered again
+/// by the next 8 bits, finished by insertion sort and the runs read off while
+/// the block is still in cache. Several times faster than sorting the
+/// millions of keys of the rewrite tier and scanning them afterwards.
+fn rare_buckets(
+    sources: &[&[u64]],
+    doc_bits: u32,
+    rule: RareKeys,
+    is_common: &(dyn Fn(u64, &mut dyn Iterator<Item = u32>) -> bool + Sync),
+) -> (Vec<Buckets>, Vec<u64>) {
+    const BITS: u32 = 12;
+    const BLOCKS: usize = 1 << BITS;
+    const SUB_BITS: u32 = 8;
+    let doc_mask = (1u64 << doc_bits) - 1;
+    let sub = |x: u64| ((x >> (64 - BITS - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as usize;
+    let total: usize = sources.iter().map(|s| s.len()).sum();
+    let groups = balanced_groups(
+        sources.iter().map(|s| s.len()),
+        total.div_ceil(rayon::current_num_threads() * 4),
+    );
+    let (keys, bounds) = scatter(
+        &PackedKeys {
+            sources,
+            doc_mask,
+            bits: BITS,
+        },
+        &groups,
+        BLOCKS,
+    );
+    let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
+    let found: Vec<(Buckets, Vec<u64>)> = blocks
+        .par_chunks(16)
+        .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
+            let mut part = Buckets {
+                members: Vec::new(),
+                spans: Vec::new(),
+            };
+            let mut common = Vec::new();
+            for keys in chunk {
+                let mut next = [0u32; 1 << SUB_BITS];
+                for &x in keys.iter() {
+                    next[sub(x)] += 1;
+                }
+                let mut at = 0;
+                for n in next.iter_mut() {
+                    (*n, at) = (at, at + *n);
+                }
+                sorted.clear();
+                sorted.resize(keys.len(), 0);
+                for &x in keys.iter() {
+                    let s = sub(x);
+                    sorted[next[s] as usize] = x;
+                    next[s] += 1;
+                }
+                // Sorted by the top 20 bits, the groups a handful of keys
+                // each: one insertion sort pass finishes the block.
+                for i in 1..sorted.len() {
+                    let x = sorted[i];
+                    let mut j = i;
+                    while j > 0 && sorted[j - 1] > x {
+                        sorted[j] = sorted[j - 1];
+                        j -= 1;
+                    }
+                    sorted[j] = x;
+                }
+                let mut from = 0;
+                while from < sorted.len() {
+                    let bigram = sorted[from] & !doc_mask;
+                    let mut to = from + 1;
+                    while to < sorted.len() && sorted[to] & !doc_mask == bigram {
+                        to += 1;
+                    }
+                    let run = &sorted[from..to];
+                    if !rule.is_rare(run.len())
+                        || (run.len() >= 2
+                            && is_common(bigram, &mut run.iter().map(|&x| (x & doc_mask) as u32)))
+                    {
+                        common.push(bigram);
+                    } else if run.len() >= 2 {
+                        let first = part.members.len() as u32;
+                        part.members
+                            .extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                        part.spans.push((first, part.members.len() as u32));
+                    }
+                    from = to;
+                }
+            }
+            (part, common)
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(found.len());
+    let mut common = Vec::new();
+    for (p, c) in found {
+        parts.push(p);
+        common.extend(c);
+    }
+    (parts, common)
+}
+
+/// Consecutive ranges of `0..weights.len()`, each holding at least
+/// `per_group` of the weight (the last one what is left), so that parallel
+/// tasks get about equal work.
+fn balanced_groups(weights: impl Iterator<Item = usize>, per_group: usize) -> Vec<Range<usize>> {
+    let per_group = per_group.max(1);
+    let mut groups = Vec::new();
+    let (mut first, mut held, mut n) = (0, 0, 0);
+    for (i, w) in weights.enumerate() {
+        held += w;
+        n = i + 1;
+        if held >= per_group {
+            groups.push(first..n);
+            (first, held) = (n, 0);
+        }
+    }
+    if first < n {
+        groups.push(first..n);
+    }
+    groups
+}
+
+/// The packed keys `(x & !doc_mask) | i` of every `x` of every
+/// `sources[i]`, bucketed by their top `bits` bits.
+struct PackedKeys<'a> {
+    sources: &'a [&'a [u64]],
+    doc_mask: u64,
+    bits: u32,
+}
+
+impl Scatter for PackedKeys<'_> {
+    type Item = u64;
+    #[inline]
+    fn each(&self, group: &Range<usize>, mut f: impl FnMut(usize, u64)) {
+        for i in group.clone() {
+            for &x in self.sources[i] {
+                let key = (x & !self.doc_mask) | i as u64;
+                f((key >> (64 - self.bits)) as usize, key);
+            }
+        }
+    }
+}
+
+/// For each member of a rare bucket but its last, the range of the members
+/// after it, bucketed by that member's document (ranges into the joined
+/// members: part `i` starts at `offsets[i]`).
+struct BucketTails<'a> {
+    parts: &'a [Buckets],
+    offsets: &'a [usize],
+}
+
+impl Scatter for BucketTails<'_> {
+    type Item = (u32, u32);
+    #[inline]
+    fn each(&self, group: &Range<usize>, mut f: impl FnMut(usize, (u32, u32))) {
+        for i in group.clone() {
+            let offset = self.offsets[i] as u32;
+            let p = &self.parts[i];
+            for &(from, to) in &p.spans {
+                for at in from..to - 1 {
+                    f(
+                        p.members[at as usize] as usize,
+                        (offset + at + 1, offset + to),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rare_buckets_equal_sorting_and_scanning() {
+        let mut x = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Keys drawn from a small set so that buckets of every size occur,
+        // over sources of uneven lengths (some empty, some long); and wide
+        // random keys, mostly unique.
+        let pool: Vec<u64> = (0..20_000).map(|_| next()).collect();
+        let narrow: Vec<u64> = (0..120_000)
+            .map(|i| pool[(next() % (1 + i as u64 / 4)) as usize % pool.len()])
+            .collect();
+        let wide: Vec<u64> = (0..150_000)
+            .map(|i| if i % 7 == 0 { pool[i % 9_000] } else { next() })
+            .collect();
+        for (v, max_bucket) in [(narrow, 50), (wide, 50), (vec![7, 7, 7], 3)] {
+            let mut sources: Vec<&[u64]> = Vec::new();
+            let mut rest = v.as_slice();
+            let mut len = 0;
+            while !rest.is_empty() {
+                let (head, tail) = rest.split_at(len.min(rest.len()));
+                sources.push(head);
+                rest = tail;
+                len = (len * 7 + 13) % 2_000;
+            }
+            let doc_bits = usize::BITS - sources.len().max(2).leading_zeros();
+            let doc_mask = (1u64 << doc_bits) - 1;
+            let mut keys: Vec<u64> = sources
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| s.iter().map(move |&x| (x & !doc_mask) | i as u64))
+                .collect();
+            keys.sort_unstable();
+            let (mut members, mut spans) = (Vec::new(), Vec::new());
+            for run in keys.chunk_by(|x, y| x & !doc_mask == y & !doc_mask) {
+                if (2..=max_bucket).contains(&run.len()) {
+                    let from = members.len() as u32;
+                    members.extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                    spans.push((from, members.len() as u32));
+                }
+            }
+            assert!(!spans.is_empty());
+            let (parts, _) = rare_buckets(
+                &sources,
+                doc_bits,
+                RareKeys {
+                    max_bucket,
+                    min_shared: 1,
+                },
+                &|_, _| false,
+            );
+            let (mut found_members, mut found_spans) = (Vec::new(), Vec::new());
+            for p in &parts {
+                let offset = found_members.len() as u32;
+                found_members.extend_from_slice(&p.members);
+                found_spans.extend(p.spans.iter().map(|&(f, t)| (f + offset, t + offset)));
+            }
+            assert_eq!(found_members, members);
+            assert_eq!(found_spans, spans);
+            // Every tail of every document, in bucket order per document.
+            let later = later_members_by_document(sources.len(), &parts);
+            assert_eq!(later.members, members);
+            let mut expected = vec![Vec::new(); sources.len()];
+            for &(from, to) in &spans {
+                for at in from..to - 1 {
+                    expected[members[at as usize] as usize].push((at + 1, to));
+                }
+            }
+            for (d, tails) in expected.iter().enumerate() {
+                assert_eq!(
+                    &later.tails[later.starts[d]..later.starts[d + 1]],
+                    &tails[..]
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! A stable parallel counting sort ("scatter"): items of many groups placed
+//! into dense buckets in two parallel passes, one counting and one writing
+//! each item straight to its final slot. The rewrite tier uses it twice
+//! (keys into hash blocks, bucket tails by document).
+
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Items that [`scatter`] places into buckets, group by group.
+///
+/// A safe trait: [`scatter`] checks every write against the counts of its
+/// first pass, so an `each` that yields different items on the two passes
+/// makes it panic, never write out of bounds or leave a slot unwritten.
+pub(crate) trait Scatter: Sync {
+    /// What is placed.
+    type Item: Copy + Send;
+    /// Calls `f(bucket, item)` for every item of `group` (`bucket` below the
+    /// bucket count given to [`scatter`]), in the same order on every call.
+    fn each(&self, group: &Range<usize>, f: impl FnMut(usize, Self::Item));
+}
+
+/// A stable parallel counting sort: every group's items, bucket after
+/// bucket (within a bucket the groups in order, each group's items in
+/// order), and where each bucket starts (`buckets + 1` bounds). One parallel
+/// pass counts per group, a second writes every item straight to its place.
+pub(crate) fn scatter<S: Scatter>(
+    source: &S,
+    groups: &[Range<usize>],
+    buckets: usize,
+) -> (Vec<S::Item>, Vec<usize>) {
+    let histograms: Vec<Vec<usize>> = groups
+        .par_iter()
+        .map(|g| {
+            let mut h = vec![0usize; buckets];
+            source.each(g, |b, _| h[b] += 1);
+            h
+        })
+        .collect();
+    // Where each group starts writing in each bucket, and where it must stop.
+    let mut next = vec![vec![0usize; buckets]; groups.len()];
+    let mut bounds = Vec::with_capacity(buckets + 1);
+    let mut at = 0;
+    for b in 0..buckets {
+        bounds.push(at);
+        for (g, h) in histograms.iter().enumerate() {
+            next[g][b] = at;
+            at += h[b];
+        }
+    }
+    bounds.push(at);
+    let ends: Vec<Vec<usize>> = next
+        .iter()
+        .zip(&histograms)
+        .map(|(n, h)| n.iter().zip(h).map(|(s, c)| s + c).collect())
+        .collect();
+    let mut items: Vec<S::Item> = Vec::with_capacity(at);
+    let dest = Slots::new(&mut items);
+    groups
+        .par_iter()
+        .zip(next.par_iter_mut())
+        .zip(&ends)
+        .for_each(|((g, next), ends)| {
+            source.each(g, |b, item| {
+                let slot = next[b];
+                assert!(slot < ends[b], "scatter: more items on the second pass");
+                // SAFETY: `slot` lies in `next[g][b]..ends[g][b]`, the range
+                // of `items` that belongs to this group and bucket alone
+                // (the ranges of all groups and buckets are disjoint and end
+                // at `at`, the capacity), and each slot is written once
+                // since `next[b]` only grows.
+                unsafe { dest.write(slot, item) };
+                next[b] += 1;
+            });
+        });
+    // Every group filled exactly its ranges: all of `0..at` is written.
+    assert!(
+        next == ends,
+        "scatter: fewer items on the second pass than on the first"
+    );
+    // SAFETY: the assertion above shows every index below `at` (within the
+    // capacity) was written once with an initialized `S::Item`.
+    unsafe { items.set_len(at) };
+    (items, bounds)
+}
+
+/// The spare capacity of a vector, written by several threads at disjoint
+/// indices. Only [`scatter`] makes one, and only for `Copy` items.
+struct Slots<T> {
+    ptr: *mut T,
+    capacity: usize,
+}
+
+// SAFETY: a `Slots` only hands out writes of `Copy + Send` values through
+// `write`, whose caller promises that no two threads write the same index
+// (see `scatter`): sharing it is sharing disjoint `&mut T` slots.
+unsafe impl<T: Copy + Send> Sync for Slots<T> {}
+
+impl<T: Copy> Slots<T> {
+    fn new(v: &mut Vec<T>) -> Self {
+        Slots {
+            ptr: v.as_mut_ptr(),
+            capacity: v.capacity(),
+        }
+    }
+
+    /// Writes `item` at `index`.
+    ///
+    /// # Safety
+    /// `index` is below the capacity and no other thread reads or writes it
+    /// while `self` lives.
+    unsafe fn write(&self, index: usize, item: T) {
+        debug_assert!(index < self.capacity);
+        // SAFETY: the caller guarantees `index` is within the allocation and
+        // that no other thread touches it.
+        unsafe { self.ptr.add(index).write(item) };
+    }
+}

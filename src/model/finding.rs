@@ -1,0 +1,136 @@
+//! What the stages find: a pair [`Finding`] with its [`Verdict`], aligned
+//! [`Passage`]s and provenance [`Evidence`], and the [`Cluster`]s of
+//! duplicates. Produced by the stages (`verify`, `align`, `provenance`,
+//! `cluster`), printed by `report`; no I/O here.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of reuse a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Identical text after normalization.
+    Exact,
+    /// Mostly the same wording: exact shingle Jaccard at or above the
+    /// threshold, or (found by the rewrite tier) an edited copy, both texts
+    /// aligned throughout with most of one's word 5-grams in the other.
+    NearDuplicate,
+    /// Reworded throughout: one document is a rewrite of (most of) the other.
+    Paraphrase,
+    /// A part of one document is in the other, verbatim or reworded.
+    PartialReuse,
+}
+
+impl Verdict {
+    /// All verdicts, strongest first.
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Exact,
+        Verdict::NearDuplicate,
+        Verdict::Paraphrase,
+        Verdict::PartialReuse,
+    ];
+
+    /// The name used in reports and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Exact => "exact",
+            Verdict::NearDuplicate => "near-duplicate",
+            Verdict::Paraphrase => "paraphrase",
+            Verdict::PartialReuse => "partial-reuse",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a passage was copied word for word or reworded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// Most of the passage's word trigrams are shared.
+    Verbatim,
+    /// Same content, different wording.
+    Reworded,
+}
+
+/// One aligned passage pair. Ranges are byte offsets `[start, end)` into the
+/// decoded text of each document, on UTF-8 character boundaries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Byte range in document `a`.
+    pub a: [usize; 2],
+    /// Byte range in document `b`.
+    pub b: [usize; 2],
+    /// Similarity of the two sides in `[0, 1]` (content-word overlap).
+    pub similarity: f64,
+    /// Verbatim or reworded.
+    pub kind: MatchKind,
+    /// The text of `a[0]..a[1]`.
+    pub text_a: String,
+    /// The text of `b[0]..b[1]`.
+    pub text_b: String,
+}
+
+/// One piece of provenance evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Which signal: `date`, `attribution`, `coverage`, `spread`, ...
+    pub kind: String,
+    /// What was observed, in words.
+    pub detail: String,
+    /// The document this evidence says is the source, or null if neutral.
+    pub favours: Option<String>,
+    /// How much this signal counts, in `[0, 1]`.
+    pub weight: f64,
+}
+
+/// A reported pair of documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Id of the first document (the smaller id).
+    pub a: String,
+    /// Id of the second document.
+    pub b: String,
+    /// The kind of reuse.
+    pub verdict: Verdict,
+    /// Strength in `[0, 1]`: 1 for exact, the exact Jaccard for
+    /// near-duplicates at or above the threshold, the alignment score
+    /// otherwise.
+    pub score: f64,
+    /// Exact Jaccard of the word-shingle sets.
+    pub jaccard: f64,
+    /// Share of `a`'s shingles found in `b`.
+    pub containment_a_in_b: f64,
+    /// Share of `b`'s shingles found in `a`.
+    pub containment_b_in_a: f64,
+    /// Share of `a`'s words inside aligned passages.
+    pub coverage_a: f64,
+    /// Share of `b`'s words inside aligned passages.
+    pub coverage_b: f64,
+    /// The likely original, or null when undetermined.
+    pub source: Option<String>,
+    /// Confidence in `source`, in `[0, 1]` (0 when undetermined).
+    pub confidence: f64,
+    /// The signals behind `source`.
+    pub evidence: Vec<Evidence>,
+    /// Aligned passages, in `a` order.
+    pub passages: Vec<Passage>,
+}
+
+/// A group of documents linked by findings, for dataset cleaning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// The document to keep.
+    pub keep: String,
+    /// The documents that duplicate it.
+    pub drop: Vec<String>,
+}
+
+/// Rounds a score for output, so reports stay short and stable.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
