@@ -87,15 +87,12 @@ impl Boilerplate {
         ids: &[&str],
         params: &BoilerplateParams,
     ) -> Boilerplate {
+        // Every (sentence, document), repeats within a document included:
+        // one sort of the lot, no sort per document.
         let mut pairs: Vec<(u64, u32)> = sentences
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(d, hashes)| {
-                let mut own = hashes.to_vec();
-                own.sort_unstable();
-                own.dedup();
-                own.into_iter().map(move |h| (h, d as u32))
-            })
+            .flat_map_iter(|(d, hashes)| hashes.iter().map(move |&h| (h, d as u32)))
             .collect();
         pairs.par_sort_unstable();
         let min = params.min_documents.max(2);
@@ -104,6 +101,10 @@ impl Boilerplate {
             .filter(|run| run.len() >= min)
             .filter(|run| {
                 let mut holders: Vec<u32> = run.iter().map(|&(_, d)| d).collect();
+                holders.dedup();
+                if holders.len() < min {
+                    return false;
+                }
                 holders.sort_unstable_by_key(|&d| ids[d as usize]);
                 let sampled: Vec<&Signature> = holders
                     .iter()

@@ -223,7 +223,12 @@ impl Profile {
 pub fn profile(code: &str) -> &'static Profile {
     static PROFILES: OnceLock<Vec<OnceLock<Profile>>> = OnceLock::new();
     let all = PROFILES.get_or_init(|| LANGUAGES.iter().map(|_| OnceLock::new()).collect());
-    let i = index_of(code).unwrap_or_else(|| index_of("en").expect("English is listed"));
+    const ENGLISH: usize = 15;
+    let i = if code == "en" {
+        ENGLISH
+    } else {
+        index_of(code).unwrap_or(ENGLISH)
+    };
     all[i].get_or_init(|| Profile::build(LANGUAGES[i].1, LANGUAGES[i].2))
 }
 
@@ -423,6 +428,10 @@ mod tests {
 
     #[test]
     fn codes_are_canonical() {
+        assert_eq!(
+            LANGUAGES[15].1, "en",
+            "profile() takes English's place as known"
+        );
         assert_eq!(canonical_code("DEU"), Some("de"));
         assert_eq!(canonical_code("ur"), Some("ur"));
         assert_eq!(canonical_code("cmn"), Some("zh"));

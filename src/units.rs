@@ -505,8 +505,14 @@ impl UnitExtractor {
 /// spaces (see [`crate::normalize::is_unspaced_script`]).
 #[inline]
 fn is_unspaced_character(word: &str) -> bool {
+    // Those scripts' characters take three or four bytes in UTF-8: most
+    // words fail on their length or first byte without being decoded.
+    let b = word.as_bytes();
+    if !(3..=4).contains(&b.len()) || b[0] < 0xE0 {
+        return false;
+    }
     let mut chars = word.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii() && crate::normalize::is_unspaced_script(c))
+    matches!((chars.next(), chars.next()), (Some(c), None) if crate::normalize::is_unspaced_script(c))
 }
 
 /// Seed of the content-bigram hash (the bytes "dedup-b1").
