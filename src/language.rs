@@ -302,23 +302,31 @@ const ENGLISH_SHARE: f64 = 0.3;
 /// per document).
 fn english_share(sample: &str) -> Option<f64> {
     let (mut words, mut function_words) = (0usize, 0usize);
-    let mut word = String::new();
-    let mut ascii = true;
-    for c in sample.chars().chain(std::iter::once(' ')) {
-        if c.is_alphanumeric() || c == '\'' {
-            ascii &= c.is_ascii();
-            word.push(c.to_ascii_lowercase());
+    // The word being read, lowercased (function words are short: a longer
+    // word is only counted).
+    let mut word = [0u8; 16];
+    let (mut len, mut ascii, mut inside) = (0usize, true, false);
+    for &b in sample.as_bytes().iter().chain(std::iter::once(&b' ')) {
+        if b.is_ascii_alphanumeric() || b == b'\'' || b >= 0x80 {
+            inside = true;
+            ascii &= b < 0x80;
+            if len < word.len() {
+                word[len] = b.to_ascii_lowercase();
+            }
+            len += 1;
             continue;
         }
-        if !word.is_empty() && ascii {
+        if inside && ascii {
             words += 1;
-            function_words += crate::units::is_stopword(&word) as usize;
+            if len <= word.len() {
+                let w = std::str::from_utf8(&word[..len]).unwrap_or("");
+                function_words += crate::units::is_stopword(w) as usize;
+            }
             if words == SAMPLE_WORDS {
                 break;
             }
         }
-        word.clear();
-        ascii = true;
+        (len, ascii, inside) = (0, true, false);
     }
     (words >= 20).then(|| function_words as f64 / words as f64)
 }

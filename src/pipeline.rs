@@ -257,7 +257,7 @@ pub fn common_rule<'a>(
     features: &[Features],
     params: &'a Params,
     given: Option<&'a CommonBigrams>,
-) -> impl Fn(u64, &mut dyn Iterator<Item = u32>) -> bool + Sync + 'a {
+) -> impl Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync + 'a {
     let languages: Vec<u16> = features
         .iter()
         .map(|f| language_id(&f.language.code))
@@ -267,15 +267,16 @@ pub fn common_rule<'a>(
         *per_language.entry(l).or_default() += 1;
     }
     let rarity = params.collection.rarity;
-    move |bigram: u64, holders: &mut dyn Iterator<Item = u32>| -> bool {
+    move |bigram: u64, held: usize, holders: &mut dyn Iterator<Item = u32>| -> bool {
         if let Some(given) = given {
             return given.contains(bigram);
         }
-        let mut seen: Vec<u16> = holders.map(|d| languages[d as usize]).collect();
-        if seen.len() < rarity.min_documents {
+        // Most bigrams are held by a few documents: decided before any
+        // allocation.
+        if held < rarity.min_documents {
             return false;
         }
-        let held = seen.len();
+        let mut seen: Vec<u16> = holders.map(|d| languages[d as usize]).collect();
         seen.sort_unstable();
         seen.dedup();
         let of_languages: usize = seen.iter().map(|l| per_language[l]).sum();

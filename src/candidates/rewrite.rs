@@ -14,14 +14,14 @@ use std::ops::Range;
 /// documents (too common to be evidence). An inverted index of rare seeds:
 /// linear in the bigrams plus the pairs the rare ones make.
 ///
-/// `is_common(bigram, holders)` also rules a bigram out (the collection's
+/// `is_common(bigram, held, holders)` also rules a bigram out (the collection's
 /// share rule, see [`CommonBigrams`]); it is asked of every bigram held by
 /// at least two and at most `max_bucket` documents. Returns the candidates
 /// and the common bigrams (over `max_bucket` or ruled out).
 pub fn rewrite_candidate_pairs(
     bigrams: &[&[u64]],
     rule: RareKeys,
-    is_common: &(dyn Fn(u64, &mut dyn Iterator<Item = u32>) -> bool + Sync),
+    is_common: &(dyn Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync),
 ) -> (Vec<CandidatePair>, CommonBigrams) {
     // Entries are packed into one u64 (high bits of the bigram hash, low
     // bits the document) so the sort moves half the bytes. Dropping low hash
@@ -155,7 +155,7 @@ fn rare_buckets(
     sources: &[&[u64]],
     doc_bits: u32,
     rule: RareKeys,
-    is_common: &(dyn Fn(u64, &mut dyn Iterator<Item = u32>) -> bool + Sync),
+    is_common: &(dyn Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync),
 ) -> (Vec<Buckets>, Vec<u64>) {
     const BITS: u32 = 12;
     const BLOCKS: usize = 1 << BITS;
@@ -222,7 +222,11 @@ fn rare_buckets(
                     let run = &sorted[from..to];
                     if !rule.is_rare(run.len())
                         || (run.len() >= 2
-                            && is_common(bigram, &mut run.iter().map(|&x| (x & doc_mask) as u32)))
+                            && is_common(
+                                bigram,
+                                run.len(),
+                                &mut run.iter().map(|&x| (x & doc_mask) as u32),
+                            ))
                     {
                         common.push(bigram);
                     } else if run.len() >= 2 {
@@ -372,7 +376,7 @@ mod tests {
                     max_bucket,
                     min_shared: 1,
                 },
-                &|_, _| false,
+                &|_, _, _| false,
             );
             let (mut found_members, mut found_spans) = (Vec::new(), Vec::new());
             for p in &parts {
