@@ -64,10 +64,11 @@ impl Extractor {
     }
 
     /// All features of one document, on its own: no sentence is
-    /// boilerplate (what the index stores; a scan decides boilerplate over
-    /// the collection, see [`Extractor::features_pending`]).
+    /// boilerplate (what the index stores; a scan then drops the sentences
+    /// the collection finds to be boilerplate, see [`Features::refine`]).
     pub fn features(&self, doc: &Document) -> Features {
         let (mut f, pending) = self.features_pending(doc);
+        // Sorted while the bigrams are still in cache.
         f.finish(pending, &Boilerplate::default());
         f
     }
@@ -131,6 +132,25 @@ impl Features {
         };
         self.bigrams = bigrams;
         self.boilerplate = dropped;
+    }
+
+    /// Drops the content bigrams of the document's boilerplate sentences,
+    /// if it has any: the bigrams are made again from the text (most
+    /// documents have none, and keeping every document's bigrams by sentence
+    /// until the collection is known costs more than redoing the few).
+    pub fn refine(&mut self, doc: &Document, boilerplate: &Boilerplate) {
+        if boilerplate.is_empty()
+            || !self
+                .sentence_hashes
+                .iter()
+                .any(|&h| boilerplate.contains(h))
+        {
+            return;
+        }
+        let norm = normalize(&doc.text);
+        let pending = UnitExtractor::for_language(UnitParams::default(), &self.language.code)
+            .sentence_bigrams(&doc.text, &norm);
+        self.finish(pending, boilerplate);
     }
 
     /// The document's content units, built once on first use (boilerplate

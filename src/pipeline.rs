@@ -23,7 +23,6 @@ use crate::language::language_id;
 use crate::model::{DocumentInfo, Finding, Report, Stats, SCHEMA_VERSION};
 use crate::params::Params;
 use crate::sketch::Signature;
-use crate::units::SentenceBigrams;
 use crate::verify::finding;
 use ahash::AHashMap;
 use rayon::prelude::*;
@@ -86,14 +85,14 @@ pub fn scan_with_progress(
     let mut counters = BTreeMap::new();
     let t = Instant::now();
     let extractor = Extractor::new(&params.features);
-    let (mut features, pending): (Vec<Features>, Vec<SentenceBigrams>) = documents
+    let mut features: Vec<Features> = documents
         .par_iter()
         .map(|d| {
-            let f = extractor.features_pending(d);
+            let f = extractor.features(d);
             tick("sketching", documents.len());
             f
         })
-        .unzip();
+        .collect();
     timings.insert("sketch".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     // Boilerplate is a property of the collection: sentences repeated by
@@ -119,8 +118,8 @@ pub fn scan_with_progress(
         };
         features
             .par_iter_mut()
-            .zip(pending)
-            .for_each(|(f, p)| f.finish(p, &found));
+            .zip(documents)
+            .for_each(|(f, d)| f.refine(d, &found));
         found
     } else {
         Boilerplate::default()
