@@ -123,6 +123,8 @@ fn main() {
                     },
                     text_a: texts[a][ra[0]..ra[1]].to_string(),
                     text_b: texts[b][rb[0]..rb[1]].to_string(),
+                    reason: String::new(),
+                    pairs: Vec::new(),
                 }
             })
             .collect();
@@ -146,6 +148,8 @@ fn main() {
             }],
             source,
             passages,
+            cluster_a: None,
+            cluster_b: None,
         });
     }
     let mut report = Report {
@@ -158,6 +162,7 @@ fn main() {
         clusters: vec![Cluster {
             keep: ids[0].clone(),
             drop: vec![ids[1].clone()],
+            members: vec![],
         }],
         errors: vec![],
         stats: Stats::default(),

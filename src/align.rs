@@ -185,6 +185,40 @@ pub fn passages(a: &[Unit], b: &[Unit], seeds: &[Seed], p: &AlignParams) -> Vec<
     out
 }
 
+/// Merges passages whose ranges overlap on either side into one, until
+/// none do: a passage never claims text on one side whose match lies in
+/// another passage (their colours would contradict each other), and the
+/// pieces of one reordered case become one passage.
+pub fn merge_crossing(a: &[Unit], b: &[Unit], mut passages: Vec<UnitPassage>) -> Vec<UnitPassage> {
+    let meets = |x: (u32, u32), y: (u32, u32)| x.0 <= y.1 && y.0 <= x.1;
+    loop {
+        let mut merged = false;
+        let mut out: Vec<UnitPassage> = Vec::with_capacity(passages.len());
+        for q in passages {
+            match out
+                .iter_mut()
+                .find(|o| meets(o.a_units, q.a_units) || meets(o.b_units, q.b_units))
+            {
+                Some(o) => {
+                    o.a_units = (o.a_units.0.min(q.a_units.0), o.a_units.1.max(q.a_units.1));
+                    o.b_units = (o.b_units.0.min(q.b_units.0), o.b_units.1.max(q.b_units.1));
+                    o.seeds.extend(q.seeds);
+                    merged = true;
+                }
+                None => out.push(q),
+            }
+        }
+        passages = out;
+        if !merged {
+            return passages;
+        }
+        for q in &mut passages {
+            q.seeds.sort_by_key(|s| (s.i, s.j));
+            q.similarity = range_jaccard(a, q.a_units, b, q.b_units);
+        }
+    }
+}
+
 /// Jaccard of the content terms of two unit ranges.
 fn range_jaccard(a: &[Unit], ra: (u32, u32), b: &[Unit], rb: (u32, u32)) -> f64 {
     let collect = |units: &[Unit], r: (u32, u32)| {

@@ -1,8 +1,9 @@
 //! Clustering: union-find over verified pairs, so a dataset can be cleaned
 //! by keeping one representative per group of duplicates.
 
-use crate::model::{Cluster, Finding, Verdict};
+use crate::model::{round4, Cluster, ClusterMember, Finding, Verdict};
 use ahash::AHashMap;
+use rayon::prelude::*;
 
 /// Disjoint-set forest with path halving and union by size.
 #[derive(Debug, Clone)]
@@ -62,12 +63,22 @@ pub fn groups(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<Vec<
 }
 
 /// Clusters of whole-document reuse (exact, near-duplicate, paraphrase;
-/// partial reuse does not make two documents duplicates). The document kept
-/// is one never named as derived, then the longest, then the smallest id.
+/// partial reuse does not make two documents duplicates), joined also by
+/// `links` (pairs already known to be duplicates, e.g. the near-duplicate
+/// clusters of a scan). The document kept is one never named as derived,
+/// then the longest, then the smallest id.
 ///
 /// `ids[i]` and `tokens[i]` describe document `i`; findings name documents
-/// by id.
-pub fn clusters(ids: &[&str], tokens: &[usize], findings: &[Finding]) -> Vec<Cluster> {
+/// by id. Each dropped member is listed once against the kept document:
+/// the verdict and score of their finding if there is one, and the exact
+/// Jaccard from `jaccard(member, keep)` otherwise.
+pub fn clusters(
+    ids: &[&str],
+    tokens: &[usize],
+    findings: &[Finding],
+    links: &[(u32, u32)],
+    jaccard: &(dyn Fn(u32, u32) -> f64 + Sync),
+) -> Vec<Cluster> {
     let index: AHashMap<&str, u32> = ids
         .iter()
         .enumerate()
@@ -76,19 +87,24 @@ pub fn clusters(ids: &[&str], tokens: &[usize], findings: &[Finding]) -> Vec<Clu
     let whole = findings
         .iter()
         .filter(|f| f.verdict != Verdict::PartialReuse);
-    let edges: Vec<(u32, u32)> = whole
+    let mut edges: Vec<(u32, u32)> = whole
         .clone()
         .map(|f| (index[f.a.as_str()], index[f.b.as_str()]))
         .collect();
+    edges.extend_from_slice(links);
     let mut derived = vec![false; ids.len()];
+    let mut by_pair: AHashMap<(u32, u32), &Finding> = AHashMap::new();
     for f in whole {
+        let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
+        by_pair.insert((a.min(b), a.max(b)), f);
         if let Some(src) = &f.source {
             let other = if src == &f.a { &f.b } else { &f.a };
             derived[index[other.as_str()] as usize] = true;
         }
     }
-    groups(ids.len(), edges)
-        .into_iter()
+    let groups = groups(ids.len(), edges);
+    groups
+        .par_iter()
         .map(|g| {
             let keep = *g
                 .iter()
@@ -100,6 +116,29 @@ pub fn clusters(ids: &[&str], tokens: &[usize], findings: &[Finding]) -> Vec<Clu
                     )
                 })
                 .expect("groups are non-empty");
+            let mut members: Vec<ClusterMember> = g
+                .iter()
+                .filter(|&&i| i != keep)
+                .map(|&i| match by_pair.get(&(i.min(keep), i.max(keep))) {
+                    Some(f) => ClusterMember {
+                        id: ids[i as usize].to_string(),
+                        verdict: Some(f.verdict),
+                        jaccard: f.jaccard,
+                        score: f.score,
+                    },
+                    None => ClusterMember {
+                        id: ids[i as usize].to_string(),
+                        verdict: None,
+                        jaccard: round4(jaccard(i, keep)),
+                        score: 0.0,
+                    },
+                })
+                .collect();
+            members.sort_by(|x, y| {
+                y.jaccard
+                    .total_cmp(&x.jaccard)
+                    .then_with(|| x.id.cmp(&y.id))
+            });
             Cluster {
                 keep: ids[keep as usize].to_string(),
                 drop: g
@@ -107,6 +146,7 @@ pub fn clusters(ids: &[&str], tokens: &[usize], findings: &[Finding]) -> Vec<Clu
                     .filter(|&&i| i != keep)
                     .map(|&i| ids[i as usize].to_string())
                     .collect(),
+                members,
             }
         })
         .collect()

@@ -9,9 +9,12 @@ use crate::input::Document;
 use crate::language::{language_of, DocumentLanguage};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::FeatureParams;
-use crate::shingle::{content_hash, shingle_hash, span_shingles, word_shingles, Shingles};
+use crate::shingle::{
+    content_hash, ordered_shingles, shingle_hash, span_shingles, word_shingles, Shingles,
+};
 use crate::sketch::{MinHasher, Signature};
 use crate::units::{SentenceBigrams, Unit, UnitExtractor, UnitParams};
+use crate::verbatim;
 use std::sync::OnceLock;
 
 /// Words per shingle of the passage verbatim test: a passage is verbatim
@@ -25,8 +28,12 @@ pub struct Features {
     pub tokens: usize,
     /// Hash of the normalized text (exact duplicates).
     pub content_hash: u64,
-    /// Word-shingle set (near-duplicate tier, verification).
-    pub shingles: Shingles,
+    /// Word-shingle set (near-duplicate tier, verification): kept from
+    /// extraction, or, when the extractor drops it to save memory, built
+    /// again on first use ([`Features::shingles`]).
+    pub shingles: OnceLock<Shingles>,
+    /// Words per shingle, to build the set again.
+    pub shingle_size: usize,
     /// MinHash of the shingle set.
     pub signature: Signature,
     /// Content units (rewrite tier, alignment), built on first use: only
@@ -46,12 +53,19 @@ pub struct Features {
     pub sentence_hashes: Vec<u64>,
     /// Indices of the sentences found to be boilerplate (sorted).
     pub boilerplate: Vec<u32>,
+    /// Winnowed shingle fingerprints: candidate keys of pairs sharing a
+    /// verbatim run (see [`crate::verbatim`]).
+    pub fingerprints: Vec<u64>,
+    /// [`verbatim::unspaced_tokens`], built with the units (empty for the
+    /// usual document with none).
+    pub token_unspaced: OnceLock<Vec<bool>>,
 }
 
 /// Reusable per-run state for feature extraction.
 pub struct Extractor {
     params: FeatureParams,
     doc_hasher: MinHasher,
+    keep_shingles: bool,
 }
 
 impl Extractor {
@@ -60,7 +74,16 @@ impl Extractor {
         Extractor {
             params: *params,
             doc_hasher: MinHasher::new(params.num_perm, params.seed),
+            keep_shingles: true,
         }
+    }
+
+    /// The same extractor, but the shingle sets are not kept once the
+    /// signature is made: a scan builds them again only for the documents
+    /// in a candidate pair, so memory holds sketches, not shingle sets.
+    pub fn dropping_shingles(mut self) -> Self {
+        self.keep_shingles = false;
+        self
     }
 
     /// All features of one document, on its own: no sentence is
@@ -82,7 +105,14 @@ impl Extractor {
 
     /// [`Extractor::features_pending`] from an already normalized text.
     pub fn features_of(&self, text: &str, norm: &NormalizedText) -> (Features, SentenceBigrams) {
-        let shingles = word_shingles(norm, self.params.shingle_size);
+        let k = self.params.shingle_size;
+        let ordered = ordered_shingles(norm, 0, norm.len(), k);
+        let fingerprints = if self.params.rewrite_tier {
+            verbatim::fingerprints(&ordered, verbatim::winnow_window(k))
+        } else {
+            Vec::new()
+        };
+        let shingles = Shingles::from_hashes(ordered);
         let signature = if shingles.is_empty() {
             Signature::default()
         } else {
@@ -99,10 +129,15 @@ impl Extractor {
         if !self.params.rewrite_tier {
             let _ = units.set(Vec::new());
         }
+        let kept = OnceLock::new();
+        if self.keep_shingles {
+            let _ = kept.set(shingles);
+        }
         let features = Features {
             tokens: norm.len(),
             content_hash: content_hash(norm),
-            shingles,
+            shingles: kept,
+            shingle_size: self.params.shingle_size,
             signature,
             units,
             token_trigrams: OnceLock::new(),
@@ -110,6 +145,8 @@ impl Extractor {
             language,
             sentence_hashes: pending.sentence_hashes().collect(),
             boilerplate: Vec::new(),
+            fingerprints,
+            token_unspaced: OnceLock::new(),
         };
         (features, pending)
     }
@@ -122,6 +159,21 @@ impl Extractor {
 }
 
 impl Features {
+    /// The document's shingle set, built again from its text on first use
+    /// when the extractor did not keep it.
+    pub fn shingles(&self, doc: &Document) -> &Shingles {
+        self.shingles
+            .get_or_init(|| word_shingles(&normalize(&doc.text), self.shingle_size))
+    }
+
+    /// The shingle set, which [`Features::shingles`] must have built (or the
+    /// extractor kept).
+    pub fn shingle_set(&self) -> &Shingles {
+        self.shingles
+            .get()
+            .expect("shingles are built (Features::shingles) before verification")
+    }
+
     /// Sets the content bigrams from the sentences of `pending` that are
     /// not `boilerplate`, and records which ones were.
     pub fn finish(&mut self, pending: SentenceBigrams, boilerplate: &Boilerplate) {
@@ -158,10 +210,25 @@ impl Features {
     pub fn units(&self, doc: &Document) -> &[Unit] {
         self.units.get_or_init(|| {
             let norm = normalize(&doc.text);
-            let trigrams = (0..norm.len().saturating_sub(TRIGRAM - 1))
+            let mut trigrams: Vec<u64> = (0..norm.len().saturating_sub(TRIGRAM - 1))
                 .map(|i| shingle_hash(norm.span(i, i + TRIGRAM)))
                 .collect();
+            // Boilerplate sentences are no verbatim run either: their
+            // trigrams are made unique to this document, so that no run
+            // with another document goes through them.
+            if !self.boilerplate.is_empty() {
+                let spans = crate::units::sentences(&doc.text, &norm);
+                for &s in &self.boilerplate {
+                    if let Some(&(first, next)) = spans.get(s as usize) {
+                        let from = first.saturating_sub(TRIGRAM - 1);
+                        for (i, t) in trigrams.iter_mut().enumerate().take(next).skip(from) {
+                            *t = stable_unique(self.content_hash, i);
+                        }
+                    }
+                }
+            }
             let _ = self.token_trigrams.set(trigrams);
+            let _ = self.token_unspaced.set(verbatim::unspaced_tokens(&norm));
             UnitExtractor::for_language(UnitParams::default(), &self.language.code).units_without(
                 &doc.text,
                 &norm,
@@ -173,18 +240,33 @@ impl Features {
     /// The sorted, unique word-trigram hashes of the tokens `from..to`
     /// (the same set as normalizing that span's text and shingling it by 3).
     pub(crate) fn span_trigrams(&self, doc: &Document, from: usize, to: usize) -> Vec<u64> {
-        match self.token_trigrams.get() {
-            Some(all) if to >= from + TRIGRAM && to - (TRIGRAM - 1) <= all.len() => {
-                let mut v = all[from..to - (TRIGRAM - 1)].to_vec();
-                v.sort_unstable();
-                v.dedup();
-                v
-            }
+        self.cached_span_trigrams((from as u32, to as u32))
             // Spans under three tokens (one shingle of all their words), or
             // units built without trigrams.
-            _ => span_shingles(&normalize(&doc.text), from, to, TRIGRAM).0,
-        }
+            .unwrap_or_else(|| span_shingles(&normalize(&doc.text), from, to, TRIGRAM).0)
     }
+
+    /// [`Features::span_trigrams`] from the trigrams kept with the units,
+    /// when they are there and the span has [`TRIGRAM`] tokens or more.
+    pub(crate) fn cached_span_trigrams(&self, (from, to): (u32, u32)) -> Option<Vec<u64>> {
+        let (from, to) = (from as usize, to as usize);
+        let all = self.token_trigrams.get()?;
+        (to >= from + TRIGRAM && to - (TRIGRAM - 1) <= all.len()).then(|| {
+            let mut v = all[from..to - (TRIGRAM - 1)].to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+    }
+}
+
+/// A trigram hash standing for position `i` of the document with content
+/// hash `doc` only (a boilerplate position, matching no other document's).
+fn stable_unique(doc: u64, i: usize) -> u64 {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&doc.to_le_bytes());
+    bytes[8..].copy_from_slice(&(i as u64).to_le_bytes());
+    crate::hash::stable_hash(&bytes, 0xb011_e4ba_7e00_0001)
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod boilerplate;
 pub mod candidates;
 pub mod check;
 pub mod cluster;
+pub mod dense;
 pub mod error;
 pub mod features;
 pub mod hash;
@@ -34,6 +35,7 @@ pub mod report;
 pub mod shingle;
 pub mod sketch;
 pub mod units;
+pub mod verbatim;
 pub mod verify;
 
 pub use error::{Error, Result};

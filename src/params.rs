@@ -48,6 +48,13 @@ pub struct FeatureParams {
 /// anyway.
 pub const MAX_BAND_BUCKET: usize = 1000;
 
+/// Corpus size up to which the rare-bigram cap is `max_bigram_bucket`
+/// documents ([`CandidateParams::rare_keys_for`]).
+pub const RARE_SHARE_CORPUS: usize = 20_000;
+
+/// The rare-bigram cap never goes below this many documents.
+pub const MIN_RARE_BUCKET: usize = 10;
+
 /// Which pairs are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CandidateParams {
@@ -59,6 +66,9 @@ pub struct CandidateParams {
     /// Two documents become a rewrite-tier candidate, and can be a finding,
     /// only when they share at least this many content bigrams.
     pub min_shared_bigrams: usize,
+    /// Pairs inside near-duplicate clusters reported besides the
+    /// member-to-representative ones, at most (0: none, the default).
+    pub all_pairs: usize,
 }
 
 impl CandidateParams {
@@ -66,6 +76,34 @@ impl CandidateParams {
     pub fn rare_keys(&self) -> RareKeys {
         RareKeys {
             max_bucket: self.max_bigram_bucket,
+            min_shared: self.min_shared_bigrams,
+        }
+    }
+
+    /// The verbatim-run candidate rule: one shared winnowed fingerprint,
+    /// counting only fingerprints as rare as the rewrite tier's bigrams (a
+    /// run the whole collection repeats is boilerplate, not reuse).
+    pub fn verbatim_keys(&self) -> RareKeys {
+        RareKeys {
+            max_bucket: self.max_bigram_bucket,
+            min_shared: 1,
+        }
+    }
+
+    /// The rule for a scan of `documents` documents: "rare" is a share of
+    /// the corpus, not a count. Up to [`RARE_SHARE_CORPUS`] documents a
+    /// bigram is rare in at most `max_bigram_bucket` of them; beyond, the
+    /// cap shrinks in proportion (never below [`MIN_RARE_BUCKET`]), so a
+    /// bigram in the same share of a larger corpus is just as rare, and the
+    /// pairs the rare buckets make (the candidate stage's cost) grow with
+    /// the corpus instead of faster.
+    pub fn rare_keys_for(&self, documents: usize) -> RareKeys {
+        let scaled = self.max_bigram_bucket * RARE_SHARE_CORPUS / documents.max(1);
+        RareKeys {
+            max_bucket: scaled.clamp(
+                MIN_RARE_BUCKET.min(self.max_bigram_bucket),
+                self.max_bigram_bucket,
+            ),
             min_shared: self.min_shared_bigrams,
         }
     }
@@ -191,6 +229,7 @@ impl Params {
                 max_bucket: 200,
                 max_bigram_bucket: 50,
                 min_shared_bigrams: 3,
+                all_pairs: 0,
             },
             decision: DecisionParams {
                 threshold,
@@ -214,6 +253,7 @@ impl Params {
             lsh: self.features.lsh,
             max_band_bucket: MAX_BAND_BUCKET,
             rare_keys: self.rewrite_tier().then(|| self.candidates.rare_keys()),
+            verbatim_keys: self.rewrite_tier().then(|| self.candidates.verbatim_keys()),
         }
     }
 }
@@ -224,6 +264,8 @@ impl Params {
 struct Flat {
     #[serde(serialize_with = "keys_sorted")]
     align: AlignParams,
+    #[serde(default)]
+    all_pairs: usize,
     #[serde(default, serialize_with = "keys_sorted")]
     boilerplate: BoilerplateParams,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,6 +309,7 @@ impl Serialize for Params {
         let (f, c, d) = (&self.features, &self.candidates, &self.decision);
         Flat {
             align: self.align,
+            all_pairs: c.all_pairs,
             boilerplate: self.collection.boilerplate,
             language: f.language,
             lsh: f.lsh,
@@ -305,6 +348,7 @@ impl<'de> Deserialize<'de> for Params {
                 max_bucket: x.max_bucket,
                 max_bigram_bucket: x.max_bigram_bucket,
                 min_shared_bigrams: x.min_shared_bigrams,
+                all_pairs: x.all_pairs,
             },
             decision: DecisionParams {
                 threshold: x.threshold,

@@ -17,13 +17,15 @@ use crate::candidates::{
     candidate_pairs, exact_pairs, rewrite_candidate_pairs, CandidatePair, CommonBigrams,
 };
 use crate::cluster::clusters;
+use crate::dense::{onto_representatives, NearDuplicateClusters};
 use crate::features::{Extractor, Features};
 use crate::input::{Document, InputError};
 use crate::language::language_id;
+use crate::model::Cluster;
 use crate::model::{DocumentInfo, Finding, Report, Stats, SCHEMA_VERSION};
 use crate::params::Params;
 use crate::sketch::Signature;
-use crate::verify::finding;
+use crate::verify::{finding, set_similarity};
 use ahash::AHashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -84,7 +86,12 @@ pub fn scan_with_progress(
     let mut timings = BTreeMap::new();
     let mut counters = BTreeMap::new();
     let t = Instant::now();
-    let extractor = Extractor::new(&params.features);
+    // A scan of everything keeps sketches, not shingle sets, and builds
+    // the sets again for the documents in a candidate pair.
+    let extractor = match scope {
+        Scope::All => Extractor::new(&params.features).dropping_shingles(),
+        Scope::Focus(_) => Extractor::new(&params.features),
+    };
     let mut features: Vec<Features> = documents
         .par_iter()
         .map(|d| {
@@ -131,6 +138,7 @@ pub fn scan_with_progress(
     timings.insert("boilerplate".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     let t = Instant::now();
+    progress("candidates", 0, documents.len());
     let in_scope = |p: &CandidatePair| match scope {
         Scope::All => true,
         Scope::Focus(mask) => mask[p.a as usize] || mask[p.b as usize],
@@ -139,23 +147,72 @@ pub fn scan_with_progress(
         .iter()
         .map(|f| (f.tokens > 0).then_some(f.content_hash))
         .collect();
-    let mut pairs = exact_pairs(&hashes);
+    let exact = exact_pairs(&hashes);
     let signatures: Vec<Signature> = features.iter().map(|f| f.signature.clone()).collect();
-    let near = candidate_pairs(
-        &signatures,
-        params.features.lsh,
-        params.candidates.max_bucket,
-    );
+    // A scan of everything clusters near-duplicates without all pairs
+    // (every LSH bucket a star); a check keeps every pair with a new
+    // document.
+    let clustered = matches!(scope, Scope::All);
+    let bucket_cap = if clustered {
+        1
+    } else {
+        params.candidates.max_bucket
+    };
+    let near = candidate_pairs(&signatures, params.features.lsh, bucket_cap);
+    drop(signatures);
     counters.insert("candidates_near_duplicate".to_string(), near.len() as u64);
+    let mut pairs = exact;
     pairs.extend(near);
+    let mut dense = NearDuplicateClusters::default();
+    if clustered {
+        pairs.sort_unstable();
+        pairs.dedup();
+        progress("clustering", 0, pairs.len());
+        dense = crate::dense::cluster(documents, &features, pairs, params);
+        pairs = std::mem::take(&mut dense.rejected);
+        counters.insert(
+            "near_duplicate_clusters".to_string(),
+            dense.groups.len() as u64,
+        );
+        counters.insert("cluster_findings".to_string(), dense.findings.len() as u64);
+        counters.insert("cluster_pairs_over_cap".to_string(), dense.pairs_over_cap);
+    }
+    let stands_for_itself = |i: usize| !clustered || dense.representative[i] as usize == i;
     let common = if params.rewrite_tier() {
-        let bigrams: Vec<&[u64]> = features.iter().map(|f| f.bigrams.as_slice()).collect();
+        // Cluster members other than the representative take no part: the
+        // representative stands for them.
+        let bigrams: Vec<&[u64]> = features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if stands_for_itself(i) {
+                    f.bigrams.as_slice()
+                } else {
+                    &[]
+                }
+            })
+            .collect();
+        // A scan's cap on rare bigrams is a share of its corpus; a check
+        // keeps the absolute cap of its store.
+        let rule = if clustered {
+            params.candidates.rare_keys_for(documents.len())
+        } else {
+            params.candidates.rare_keys()
+        };
+        counters.insert("rare_bigram_cap".to_string(), rule.max_bucket as u64);
         let is_common = common_rule(&features, params, collection.map(|c| &c.common));
-        let (rewrite, common) =
-            rewrite_candidate_pairs(&bigrams, params.candidates.rare_keys(), &is_common);
+        let (rewrite, common) = rewrite_candidate_pairs(&bigrams, rule, &is_common);
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
         counters.insert("common_bigrams".to_string(), common.len() as u64);
         pairs.extend(rewrite);
+        // Pairs sharing a verbatim run of two lines or more, whatever their
+        // content terms: the same rule over winnowed fingerprints (none of
+        // them common).
+        let prints: Vec<&[u64]> = features.iter().map(|f| f.fingerprints.as_slice()).collect();
+        let (verbatim, _) =
+            rewrite_candidate_pairs(&prints, params.candidates.verbatim_keys(), &|_, _, _| false);
+        counters.insert("candidates_verbatim".to_string(), verbatim.len() as u64);
+        pairs.extend(verbatim);
         match collection {
             Some(given) => given.common.clone(),
             None => common,
@@ -164,8 +221,12 @@ pub fn scan_with_progress(
         CommonBigrams::default()
     };
     pairs.retain(|p| in_scope(p));
-    pairs.sort_unstable();
-    pairs.dedup();
+    if clustered {
+        pairs = onto_representatives(pairs, &dense.representative);
+    } else {
+        pairs.sort_unstable();
+        pairs.dedup();
+    }
     counters.insert("candidates".to_string(), pairs.len() as u64);
     timings.insert("candidates".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
@@ -200,6 +261,7 @@ pub fn scan_with_progress(
             )
         })
         .collect();
+    findings.append(&mut dense.findings);
     findings.sort_by(|x, y| {
         y.score
             .total_cmp(&x.score)
@@ -209,7 +271,23 @@ pub fn scan_with_progress(
 
     let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
     let tokens: Vec<usize> = features.iter().map(|f| f.tokens).collect();
-    let clusters = clusters(&ids, &tokens, &findings);
+    // Every member linked to its representative, so a member whose own
+    // finding fell short still sits in its cluster.
+    let links: Vec<(u32, u32)> = dense
+        .groups
+        .iter()
+        .flat_map(|g| g.iter().map(|&m| (m, dense.representative[m as usize])))
+        .collect();
+    let jaccard = |i: u32, k: u32| {
+        let (i, k) = (i as usize, k as usize);
+        set_similarity(
+            features[i].shingles(&documents[i]),
+            features[k].shingles(&documents[k]),
+        )
+        .jaccard
+    };
+    let clusters = clusters(&ids, &tokens, &findings, &links, &jaccard);
+    mark_clusters(&mut findings, &clusters);
     let mut report = Report {
         version: SCHEMA_VERSION,
         tool: format!("dedup {}", env!("CARGO_PKG_VERSION")),
@@ -280,5 +358,28 @@ pub fn common_rule<'a>(
         seen.dedup();
         let of_languages: usize = seen.iter().map(|l| per_language[l]).sum();
         rarity.is_common(held, of_languages)
+    }
+}
+
+/// Sets `cluster_a`/`cluster_b` of findings between clusters: a side that
+/// is the kept document of a cluster stands for all of it. Findings inside
+/// one cluster are left as they are.
+fn mark_clusters(findings: &mut [Finding], clusters: &[Cluster]) {
+    let mut cluster_of: AHashMap<&str, usize> = AHashMap::new();
+    let mut kept: AHashMap<&str, usize> = AHashMap::new();
+    for (i, c) in clusters.iter().enumerate() {
+        kept.insert(c.keep.as_str(), i);
+        cluster_of.insert(c.keep.as_str(), i);
+        for d in &c.drop {
+            cluster_of.insert(d.as_str(), i);
+        }
+    }
+    for f in findings {
+        let (ca, cb) = (cluster_of.get(f.a.as_str()), cluster_of.get(f.b.as_str()));
+        if ca.is_some() && ca == cb {
+            continue;
+        }
+        f.cluster_a = kept.get(f.a.as_str()).copied();
+        f.cluster_b = kept.get(f.b.as_str()).copied();
     }
 }

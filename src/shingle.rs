@@ -11,6 +11,13 @@ use crate::normalize::NormalizedText;
 pub struct Shingles(pub Vec<u64>);
 
 impl Shingles {
+    /// The set of the given hashes (sorted, repeats dropped).
+    pub fn from_hashes(mut hashes: Vec<u64>) -> Self {
+        hashes.sort_unstable();
+        hashes.dedup();
+        Shingles(hashes)
+    }
+
     /// Number of distinct shingles.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -60,21 +67,25 @@ pub fn word_shingles(text: &NormalizedText, k: usize) -> Shingles {
 /// [`word_shingles`] of the tokens `from..to` alone: the same set as
 /// shingling that span's text on its own.
 pub fn span_shingles(text: &NormalizedText, from: usize, to: usize, k: usize) -> Shingles {
+    Shingles::from_hashes(ordered_shingles(text, from, to, k))
+}
+
+/// The `k`-token shingle hashes of the tokens `from..to` in text order,
+/// repeats kept (what [`span_shingles`] makes a set of; the verbatim stage
+/// winnows them). A span shorter than `k` gives one hash of all its tokens.
+pub fn ordered_shingles(text: &NormalizedText, from: usize, to: usize, k: usize) -> Vec<u64> {
     let to = to.min(text.len());
     if from >= to {
-        return Shingles::default();
+        return Vec::new();
     }
     let k = k.max(1);
-    let mut hashes: Vec<u64> = if to - from < k {
+    if to - from < k {
         vec![shingle_hash(text.span(from, to))]
     } else {
         (from..=to - k)
             .map(|i| shingle_hash(text.span(i, i + k)))
             .collect()
-    };
-    hashes.sort_unstable();
-    hashes.dedup();
-    Shingles(hashes)
+    }
 }
 
 /// Hash of the whole normalized text, used to find exact duplicates first.

@@ -3,15 +3,17 @@
 //! make it a finding of some [`Verdict`], and the [`Finding`] that explains
 //! it (passages and provenance).
 
-use crate::align::{align, best_window, UnitPassage, WindowMatch};
+use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowMatch};
 use crate::candidates::CommonBigrams;
 use crate::features::Features;
 use crate::input::Document;
-use crate::model::{round4, Finding, MatchKind, Passage, Verdict};
+use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
+use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
 use crate::provenance::{attribute, PairShape};
 use crate::shingle::{sorted_intersection_len, Shingles};
 use crate::units::Unit;
+use crate::verbatim::{self, Run};
 
 /// The "mostly" of "mostly the same words": a passage is verbatim when at
 /// least this share of the smaller side's word trigrams is in the other,
@@ -22,6 +24,17 @@ pub const VERBATIM_SHARE: f64 = 0.5;
 /// A rewrite-tier finding covers a document "mostly" when at least this
 /// share of its tokens lies in passages.
 pub const MOSTLY_COVERED: f64 = 0.5;
+
+/// Fewest words, on each side, of a reworded passage: a shorter one that is
+/// not verbatim is a topic phrase two texts on one subject share (a title
+/// against a sentence, "the Lib Dems also oppose the plans"), not evidence
+/// of reuse. A verbatim passage may be shorter.
+pub const MIN_REWORDED_WORDS: u32 = 10;
+
+/// Tokens of a run that may spill into a neighbouring sentence by
+/// coincidence ("... by the Church. The" against "... by the Church. The"):
+/// a run that starts or ends this close to a sentence edge is cut back to it.
+const MAX_SPILL: u32 = 2;
 
 /// Exact similarity of two shingle sets.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -71,26 +84,192 @@ pub struct PairEvaluation {
     pub bigram_containment: f64,
     /// The best-matching window pair, if any window shares bigrams.
     pub window: Option<WindowMatch>,
+    /// Verbatim runs that no unit passage already shows, in token indices.
+    pub runs: Vec<Run>,
+    /// Matched words of the longest verbatim run, shown or not (0: none).
+    pub longest_run: u32,
 }
 
-/// Share of a document's tokens inside the given unit ranges.
-fn coverage(units: &[Unit], ranges: impl Iterator<Item = (u32, u32)>, tokens: usize) -> f64 {
+/// Share of a document's tokens inside the given unit ranges (inclusive)
+/// or token ranges (`[from, to)`).
+fn coverage(
+    units: &[Unit],
+    unit_ranges: impl Iterator<Item = (u32, u32)>,
+    token_ranges: impl Iterator<Item = (u32, u32)>,
+    tokens: usize,
+) -> f64 {
     if tokens == 0 {
         return 0.0;
     }
-    let mut covered = vec![false; units.len()];
-    for (from, to) in ranges {
-        for c in &mut covered[from as usize..=to as usize] {
+    let mut covered = vec![false; tokens];
+    let spans = unit_ranges
+        .map(|range| token_extent(units, range))
+        .chain(token_ranges);
+    for (from, to) in spans {
+        let to = (to as usize).min(tokens);
+        for c in &mut covered[(from as usize).min(to)..to] {
             *c = true;
         }
     }
-    let n: usize = units
+    covered.iter().filter(|&&c| c).count() as f64 / tokens as f64
+}
+
+/// Whether a sentence passage carries evidence of its own: long enough on
+/// both sides, or verbatim.
+fn stands_on_its_own(
+    (fa, ua): (&Features, &[Unit]),
+    (fb, ub): (&Features, &[Unit]),
+    p: &UnitPassage,
+) -> bool {
+    let (ea, eb) = (token_extent(ua, p.a_units), token_extent(ub, p.b_units));
+    if (ea.1 - ea.0).min(eb.1 - eb.0) >= MIN_REWORDED_WORDS {
+        return true;
+    }
+    match (fa.cached_span_trigrams(ea), fb.cached_span_trigrams(eb)) {
+        (Some(ga), Some(gb)) => is_verbatim(&ga, &gb),
+        _ => false,
+    }
+}
+
+/// The verbatim test of a passage from its two sides' trigram sets.
+fn is_verbatim(ga: &[u64], gb: &[u64]) -> bool {
+    let shared = sorted_intersection_len(ga, gb) as f64;
+    shared / (ga.len().min(gb.len()).max(1) as f64) >= VERBATIM_SHARE
+}
+
+/// A token range `[from, to)`.
+type TokenRange = (u32, u32);
+
+/// Token range `[from, to)` of the inclusive unit range `(first, last)`.
+fn token_extent(units: &[Unit], (first, last): (u32, u32)) -> (u32, u32) {
+    (
+        units[first as usize].first_token,
+        units[last as usize].end_token,
+    )
+}
+
+/// Tokens two ranges `[from, to)` share.
+fn overlap(x: (u32, u32), y: (u32, u32)) -> u32 {
+    x.1.min(y.1).saturating_sub(x.0.max(y.0))
+}
+
+/// The unit holding token `t`.
+fn unit_of(units: &[Unit], t: u32) -> Option<&Unit> {
+    units.get(units.partition_point(|u| u.end_token <= t))
+}
+
+/// Cuts a run's ends back to the sentence edge it spills over by at most
+/// [`MAX_SPILL`] tokens on either side, so a passage neither stops
+/// mid-sentence nor swallows a word of its neighbour.
+fn trim_to_sentences(ua: &[Unit], ub: &[Unit], r: &mut Run) {
+    // Tokens of the run inside the unit holding its last token, when the
+    // run stops before that unit's end (and began before it).
+    let tail = |units: &[Unit], (from, to): (u32, u32)| {
+        unit_of(units, to - 1)
+            .filter(|u| u.end_token > to && u.first_token > from)
+            .map_or(0, |u| to - u.first_token)
+    };
+    let head = |units: &[Unit], (from, to): (u32, u32)| {
+        unit_of(units, from)
+            .filter(|u| u.first_token < from && u.end_token < to)
+            .map_or(0, |u| u.end_token - from)
+    };
+    let spill = |x: u32, y: u32| {
+        [x, y]
+            .into_iter()
+            .filter(|&s| s <= MAX_SPILL)
+            .max()
+            .unwrap_or(0)
+    };
+    let cut_tail = spill(tail(ua, r.a), tail(ub, r.b));
+    let cut_head = spill(head(ua, r.a), head(ub, r.b));
+    let len = r.a.1 - r.a.0;
+    if cut_tail + cut_head == 0 || len < cut_tail + cut_head + verbatim::MIN_RUN_WORDS as u32 {
+        return;
+    }
+    r.a = (r.a.0 + cut_head, r.a.1 - cut_tail);
+    r.b = (r.b.0 + cut_head, r.b.1 - cut_tail);
+    r.matched = r.matched.saturating_sub(cut_head + cut_tail);
+}
+
+/// Reconciles verbatim runs with the sentence passages, so that no two
+/// passages overlap. Sentence passages lying mostly inside a run on both
+/// sides give way to it, so one copied case is one passage with the run's
+/// exact bounds; a run meeting a larger sentence passage (a stretch of an
+/// edited copy) is shown by that passage, grown over it where it reaches
+/// further.
+fn merge_runs(ua: &[Unit], ub: &[Unit], passages: &mut Vec<UnitPassage>, runs: &mut Vec<Run>) {
+    let extents: Vec<((u32, u32), (u32, u32))> = passages
         .iter()
-        .zip(&covered)
-        .filter(|(_, &c)| c)
-        .map(|(u, _)| u.tokens())
-        .sum();
-    n as f64 / tokens as f64
+        .map(|p| (token_extent(ua, p.a_units), token_extent(ub, p.b_units)))
+        .collect();
+    let mut absorbed = vec![false; passages.len()];
+    // (sentence passage, run range in a, run range in b)
+    let mut grown: Vec<(usize, TokenRange, TokenRange)> = Vec::new();
+    // A run and a sentence passage claiming the same text on one side only
+    // contradict each other: the larger of the two stays.
+    runs.retain(|r| {
+        let run_len = r.a.1 - r.a.0;
+        let one_sided: Vec<(usize, u32)> = extents
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !absorbed[i])
+            .filter_map(|(i, &(ea, eb))| {
+                let (on_a, on_b) = (overlap(ea, r.a) > 0, overlap(eb, r.b) > 0);
+                (on_a != on_b).then(|| (i, if on_a { ea.1 - ea.0 } else { eb.1 - eb.0 }))
+            })
+            .collect();
+        if one_sided.iter().any(|&(_, len)| len > 2 * run_len) {
+            return false;
+        }
+        for (i, _) in one_sided {
+            absorbed[i] = true;
+        }
+        true
+    });
+    runs.retain(|r| {
+        let meets = (0..extents.len())
+            .filter(|&i| !absorbed[i])
+            .filter(|&i| overlap(extents[i].0, r.a) > 0 && overlap(extents[i].1, r.b) > 0);
+        let (yield_to_run, stay): (Vec<usize>, Vec<usize>) = meets.partition(|&i| {
+            let (ea, eb) = extents[i];
+            2 * overlap(ea, r.a) >= ea.1 - ea.0 && 2 * overlap(eb, r.b) >= eb.1 - eb.0
+        });
+        if let Some(&i) = stay.first() {
+            // Part of a larger sentence passage: that passage grows over the
+            // run (it is shown there), and passages it now meets merge.
+            grown.push((i, r.a, r.b));
+            return false;
+        }
+        for i in yield_to_run {
+            absorbed[i] = true;
+        }
+        true
+    });
+    let unit_range = |units: &[Unit], (from, to): (u32, u32)| {
+        let first = units.partition_point(|u| u.end_token <= from) as u32;
+        let last = (units.partition_point(|u| u.end_token < to) as u32).min(units.len() as u32 - 1);
+        (first, last)
+    };
+    let grew = !grown.is_empty();
+    for (i, ra, rb) in grown {
+        let (fa, la) = unit_range(ua, ra);
+        let (fb, lb) = unit_range(ub, rb);
+        let q = &mut passages[i];
+        q.a_units = (q.a_units.0.min(fa), q.a_units.1.max(la));
+        q.b_units = (q.b_units.0.min(fb), q.b_units.1.max(lb));
+    }
+    let mut keep = absorbed.iter().map(|&x| !x);
+    passages.retain(|_| keep.next().unwrap_or(true));
+    if grew {
+        *passages = merge_crossing(ua, ub, std::mem::take(passages));
+    }
+}
+
+/// Share of a run's tokens that match exactly, on its longer side.
+fn run_similarity(r: &Run) -> f64 {
+    let len = (r.a.1 - r.a.0).max(r.b.1 - r.b.0).max(1);
+    (f64::from(r.matched) / f64::from(len)).min(1.0)
 }
 
 /// Verifies and aligns one pair (no decision yet).
@@ -101,7 +280,7 @@ pub fn evaluate(
     common: &CommonBigrams,
 ) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
-    let sets = set_similarity(&fa.shingles, &fb.shingles);
+    let sets = set_similarity(fa.shingle_set(), fb.shingle_set());
     let mut shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
     // Bigrams common in the collection are no evidence: only rare ones count
     // as shared (the documents' own counts stay whole, so that a pair's
@@ -120,6 +299,23 @@ pub fn evaluate(
         || sets.jaccard >= params.decision.threshold
         || (shared_bigrams >= params.candidates.min_shared_bigrams
             && bigram_containment >= params.decision.min_bigram_containment);
+    // Verbatim runs of two or more lines are evidence on their own, whatever
+    // the content terms say (a quotation inside an article on one topic).
+    // Winnowing: a run of `MIN_RUN_WORDS` words or more shares a
+    // fingerprint, so pairs sharing none are spared the tracing.
+    fn grams(f: &Features) -> Option<(&[u64], &[bool])> {
+        Some((f.token_trigrams.get()?, f.token_unspaced.get()?))
+    }
+    let mut runs = match (grams(fa), grams(fb)) {
+        (Some(ga), Some(gb))
+            if params.rewrite_tier()
+                && !exact
+                && sorted_intersection_len(&fa.fingerprints, &fb.fingerprints) > 0 =>
+        {
+            verbatim::common_runs(ga, gb, verbatim::MIN_RUN_WORDS)
+        }
+        _ => Vec::new(),
+    };
     // The window search is the costly part of a pair; it is only needed
     // when the whole-document rules have not already decided.
     let window = if !whole_document
@@ -131,12 +327,15 @@ pub fn evaluate(
         None
     };
     // Passages are only worth aligning for a pair that can be a finding.
-    let can_be_finding = whole_document || window.is_some_and(|w| window_qualifies(&w, params));
+    let can_be_finding =
+        whole_document || window.is_some_and(|w| window_qualifies(&w, params)) || !runs.is_empty();
     let mut passages = if can_be_finding {
         align(ua, ub, &params.align)
     } else {
         Vec::new()
     };
+    passages.retain(|p| stands_on_its_own((fa, ua), (fb, ub), p));
+    let mut passages = merge_crossing(ua, ub, passages);
     // A whole-document finding whose sentences were all rewritten past the
     // seed threshold still shows where the two texts agree most: its best
     // window pair, so no finding comes without a passage to read.
@@ -162,15 +361,32 @@ pub fn evaluate(
             passages.sort_by_key(|q| (q.a_units, q.b_units));
         }
     }
-    let coverage_a = coverage(ua, passages.iter().map(|p| p.a_units), fa.tokens);
-    let coverage_b = coverage(ub, passages.iter().map(|p| p.b_units), fb.tokens);
-    let aligned_units = passages.iter().map(|p| p.seeds.len().max(1)).sum();
-    let weight: f64 = passages.iter().map(|p| p.seeds.len().max(1) as f64).sum();
+    for r in &mut runs {
+        trim_to_sentences(ua, ub, r);
+    }
+    let longest_run = runs.iter().map(|r| r.matched).max().unwrap_or(0);
+    merge_runs(ua, ub, &mut passages, &mut runs);
+    let coverage_a = coverage(
+        ua,
+        passages.iter().map(|p| p.a_units),
+        runs.iter().map(|r| r.a),
+        fa.tokens,
+    );
+    let coverage_b = coverage(
+        ub,
+        passages.iter().map(|p| p.b_units),
+        runs.iter().map(|r| r.b),
+        fb.tokens,
+    );
+    // Each run weighs as one aligned unit.
+    let aligned_units = passages.iter().map(|p| p.seeds.len().max(1)).sum::<usize>() + runs.len();
+    let weight = aligned_units as f64;
     let mean_similarity = if weight > 0.0 {
-        passages
+        (passages
             .iter()
             .map(|p| p.similarity * p.seeds.len().max(1) as f64)
             .sum::<f64>()
+            + runs.iter().map(run_similarity).sum::<f64>())
             / weight
     } else {
         0.0
@@ -186,6 +402,8 @@ pub fn evaluate(
         shared_bigrams,
         bigram_containment,
         window,
+        runs,
+        longest_run,
     }
 }
 
@@ -220,11 +438,13 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
     if e.sets.jaccard >= params.decision.threshold {
         return Some((Verdict::NearDuplicate, e.sets.jaccard));
     }
-    if !params.rewrite_tier() || e.shared_bigrams < params.candidates.min_shared_bigrams {
+    if !params.rewrite_tier() {
         return None;
     }
-    let whole = e.bigram_containment >= params.decision.min_bigram_containment;
-    let local = e.window.is_some_and(|w| window_qualifies(&w, params));
+    let lexical = e.shared_bigrams >= params.candidates.min_shared_bigrams;
+    let whole = lexical && e.bigram_containment >= params.decision.min_bigram_containment;
+    let local =
+        (lexical && e.window.is_some_and(|w| window_qualifies(&w, params))) || e.longest_run > 0;
     if !(whole || local) {
         return None;
     }
@@ -250,8 +470,9 @@ fn report_passages(
     (a, fa, ua): (&Document, &Features, &[Unit]),
     (b, fb, ub): (&Document, &Features, &[Unit]),
     passages: &[UnitPassage],
+    runs: &[Run],
 ) -> Vec<Passage> {
-    passages
+    let mut out: Vec<Passage> = passages
         .iter()
         .map(|p| {
             let ra = [
@@ -272,8 +493,32 @@ fn report_passages(
             let (a0, a1) = tokens(ua, p.a_units);
             let (b0, b1) = tokens(ub, p.b_units);
             let (ga, gb) = (fa.span_trigrams(a, a0, a1), fb.span_trigrams(b, b0, b1));
-            let shared = sorted_intersection_len(&ga, &gb) as f64;
-            let verbatim = shared / (ga.len().min(gb.len()).max(1) as f64) >= VERBATIM_SHARE;
+            let verbatim = is_verbatim(&ga, &gb);
+            let unit_bytes = |u: &Unit| [u.start as usize, u.end as usize];
+            let pairs: Vec<SentencePair> = p
+                .seeds
+                .iter()
+                .map(|s| SentencePair {
+                    a: unit_bytes(&ua[s.i as usize]),
+                    b: unit_bytes(&ub[s.j as usize]),
+                    similarity: round4(s.jaccard),
+                })
+                .collect();
+            let shared_terms: u32 = p.seeds.iter().map(|s| s.shared).sum();
+            let reason = if p.seeds.is_empty() {
+                format!(
+                    "paragraph windows: {:.0}% of content terms (numbers and names weighted) found in the other",
+                    p.similarity * 100.0
+                )
+            } else {
+                let share = sorted_intersection_len(&ga, &gb) as f64 / ga.len().min(gb.len()).max(1) as f64;
+                format!(
+                    "{} sentence pair{} sharing {shared_terms} content terms; {:.0}% of word trigrams shared",
+                    pairs.len(),
+                    if pairs.len() == 1 { "" } else { "s" },
+                    share * 100.0
+                )
+            };
             Passage {
                 a: ra,
                 b: rb,
@@ -285,9 +530,85 @@ fn report_passages(
                 },
                 text_a: ta.to_string(),
                 text_b: tb.to_string(),
+                reason,
+                pairs,
             }
         })
-        .collect()
+        .collect();
+    if runs.is_empty() {
+        return out;
+    }
+    // Token byte ranges are not kept per document: the few with a run are
+    // normalized again.
+    let (na, nb) = (normalize(&a.text), normalize(&b.text));
+    for r in runs {
+        let ra = run_bytes(ua, &na, r.a);
+        let rb = run_bytes(ub, &nb, r.b);
+        out.push(Passage {
+            a: ra,
+            b: rb,
+            similarity: round4(run_similarity(r)),
+            kind: MatchKind::Verbatim,
+            text_a: a.text[ra[0]..ra[1]].to_string(),
+            text_b: b.text[rb[0]..rb[1]].to_string(),
+            reason: format!(
+                "verbatim run of {} words (longest exact piece {} words)",
+                r.matched, r.longest
+            ),
+            pairs: run_pairs(ua, (&na, &nb), r),
+        });
+    }
+    // Stable: unit passages keep their order among themselves.
+    out.sort_by_key(|p| (p.a[0], p.b[0]));
+    out
+}
+
+/// A run's sentence pairs: the run cut at side a's sentence edges, each
+/// piece against the same words on side b (a run is one diagonal).
+fn run_pairs(
+    ua: &[Unit],
+    (na, nb): (&NormalizedText, &NormalizedText),
+    r: &Run,
+) -> Vec<SentencePair> {
+    let shift = i64::from(r.b.0) - i64::from(r.a.0);
+    let mut out = Vec::new();
+    let mut from = r.a.0;
+    while from < r.a.1 {
+        let to = unit_of(ua, from).map_or(r.a.1, |u| u.end_token.min(r.a.1));
+        // Pieces chained across unequal gaps shift the diagonal a little:
+        // clamp to the run's range on side b.
+        let on_b = |t: u32| (i64::from(t) + shift).clamp(i64::from(r.b.0), i64::from(r.b.1)) as u32;
+        let bf = on_b(from).min(r.b.1 - 1);
+        let bt = on_b(to).max(bf + 1);
+        out.push(SentencePair {
+            a: [
+                na.tokens[from as usize].start as usize,
+                na.tokens[to as usize - 1].end as usize,
+            ],
+            b: [
+                nb.tokens[bf as usize].start as usize,
+                nb.tokens[bt as usize - 1].end as usize,
+            ],
+            similarity: round4(run_similarity(r)),
+        });
+        from = to;
+    }
+    out
+}
+
+/// Byte range of the tokens `[from, to)`, widened to the edge of its
+/// sentence where the run starts or ends with it (so a copied sentence
+/// keeps its opening quote and closing stop).
+fn run_bytes(units: &[Unit], norm: &NormalizedText, (from, to): (u32, u32)) -> [usize; 2] {
+    let mut start = norm.tokens[from as usize].start;
+    let mut end = norm.tokens[to as usize - 1].end;
+    if let Some(u) = unit_of(units, from).filter(|u| u.first_token == from) {
+        start = start.min(u.start);
+    }
+    if let Some(u) = unit_of(units, to - 1).filter(|u| u.end_token == to) {
+        end = end.max(u.end);
+    }
+    [start as usize, end as usize]
 }
 
 /// Evaluates, decides and explains one pair; `None` when it is no finding.
@@ -300,6 +621,8 @@ pub fn finding(
     common: &CommonBigrams,
 ) -> Option<Finding> {
     let (ua, ub) = (fa.units(a), fb.units(b));
+    fa.shingles(a);
+    fb.shingles(b);
     let e = evaluate((fa, ua), (fb, ub), params, common);
     let (verdict, score) = decide(&e, params)?;
     let contained = |own: usize| {
@@ -331,7 +654,9 @@ pub fn finding(
         source: prov.source,
         confidence: prov.confidence,
         evidence: prov.evidence,
-        passages: report_passages((a, fa, ua), (b, fb, ub), &e.passages),
+        passages: report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
+        cluster_a: None,
+        cluster_b: None,
     })
 }
 

@@ -560,7 +560,7 @@ fn findings_table_sorts_and_filters_in_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = tmp.path().join("docs");
     std::fs::create_dir(&docs).unwrap();
-    // Three near-copies of one text: three findings.
+    // Three near-copies of one text, every pair asked for: three findings.
     for (name, tweak) in [
         ("c.txt", "Monday"),
         ("a.txt", "Tuesday"),
@@ -568,7 +568,17 @@ fn findings_table_sorts_and_filters_in_chromium() {
     ] {
         std::fs::write(docs.join(name), HOSTILE.replace("Monday", tweak)).unwrap();
     }
-    let file = scan_html(docs.to_str().unwrap(), tmp.path());
+    let file = tmp.path().join("report.html");
+    let (_, stderr, code) = dedup(&[
+        "scan",
+        docs.to_str().unwrap(),
+        "--all-pairs",
+        "--format",
+        "html",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "scan failed ({code}): {stderr}");
     let Some(browser) = chromium() else {
         return;
     };

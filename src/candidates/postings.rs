@@ -18,6 +18,8 @@ pub enum KeyKind {
     Band,
     /// A content bigram (rewrite tier).
     Bigram,
+    /// A winnowed shingle fingerprint (verbatim runs).
+    Fingerprint,
 }
 
 /// A store of candidate keys: which documents hold a key.
@@ -60,6 +62,8 @@ pub struct CandidateRule {
     pub max_band_bucket: usize,
     /// The rewrite tier's rule, `None` when the tier is off.
     pub rare_keys: Option<RareKeys>,
+    /// The verbatim-run rule over fingerprints, `None` when off.
+    pub verbatim_keys: Option<RareKeys>,
 }
 
 /// The stored documents that a scan of the store together with `queries`
@@ -89,47 +93,86 @@ pub fn stored_candidates<P: Postings>(
         }
     }
     if let Some(rare) = rule.rare_keys {
-        // How many queries hold each bigram: they count towards the bucket
-        // size of the union as well.
-        let mut in_queries: AHashMap<u64, usize> = AHashMap::new();
-        for q in queries {
-            for &k in &q.features.bigrams {
-                *in_queries.entry(k).or_default() += 1;
-            }
-        }
-        // Members of the rare keys only (`None` = too common).
-        let mut rare_members: AHashMap<u64, Option<Vec<P::Doc>>> = AHashMap::new();
-        for (&key, &held) in &in_queries {
-            // One more than the cap (plus the excluded) tells whether the
-            // bucket is too large.
-            let limit = rare.max_bucket + 1 + excluded.len();
-            let mut docs = store.members(KeyKind::Bigram, key, limit)?;
-            docs.retain(|d| !excluded.contains(d));
-            let is_rare = rare.is_rare(docs.len() + held) && !common.contains(key);
-            rare_members.insert(key, is_rare.then_some(docs));
-        }
-        for q in queries {
-            let mut shared: AHashMap<P::Doc, usize> = AHashMap::new();
-            for k in &q.features.bigrams {
-                if let Some(Some(docs)) = rare_members.get(k) {
-                    for &d in docs {
-                        *shared.entry(d).or_default() += 1;
-                    }
-                }
-            }
-            wanted.extend(
-                shared
-                    .into_iter()
-                    .filter(|&(_, n)| rare.is_candidate(n))
-                    .map(|(d, _)| d),
-            );
-        }
+        let keys: Vec<&[u64]> = queries
+            .iter()
+            .map(|q| q.features.bigrams.as_slice())
+            .collect();
+        wanted.extend(rare_key_partners(
+            store,
+            KeyKind::Bigram,
+            &keys,
+            rare,
+            excluded,
+            &|key| common.contains(key),
+        )?);
+    }
+    if let Some(rare) = rule.verbatim_keys {
+        let keys: Vec<&[u64]> = queries
+            .iter()
+            .map(|q| q.features.fingerprints.as_slice())
+            .collect();
+        wanted.extend(rare_key_partners(
+            store,
+            KeyKind::Fingerprint,
+            &keys,
+            rare,
+            excluded,
+            &|_| false,
+        )?);
     }
     let mut out: Vec<P::Doc> = wanted
         .into_iter()
         .filter(|d| !excluded.contains(d))
         .collect();
     out.sort_unstable();
+    Ok(out)
+}
+
+/// Stored documents sharing at least [`RareKeys::min_count`] keys of `kind`
+/// with one of the queries (whose keys are `keys`), counting only keys rare
+/// in the union: the queries' own holders count towards a key's bucket.
+fn rare_key_partners<P: Postings>(
+    store: &P,
+    kind: KeyKind,
+    keys: &[&[u64]],
+    rare: RareKeys,
+    excluded: &AHashSet<P::Doc>,
+    is_common: &dyn Fn(u64) -> bool,
+) -> Result<Vec<P::Doc>, P::Error> {
+    let mut in_queries: AHashMap<u64, usize> = AHashMap::new();
+    for ks in keys {
+        for &k in ks.iter() {
+            *in_queries.entry(k).or_default() += 1;
+        }
+    }
+    // Members of the rare keys only (`None` = too common).
+    let mut rare_members: AHashMap<u64, Option<Vec<P::Doc>>> = AHashMap::new();
+    for (&key, &held) in &in_queries {
+        // One more than the cap (plus the excluded) tells whether the
+        // bucket is too large.
+        let limit = rare.max_bucket + 1 + excluded.len();
+        let mut docs = store.members(kind, key, limit)?;
+        docs.retain(|d| !excluded.contains(d));
+        let is_rare = rare.is_rare(docs.len() + held) && !is_common(key);
+        rare_members.insert(key, is_rare.then_some(docs));
+    }
+    let mut out = Vec::new();
+    for ks in keys {
+        let mut shared: AHashMap<P::Doc, usize> = AHashMap::new();
+        for k in ks.iter() {
+            if let Some(Some(docs)) = rare_members.get(k) {
+                for &d in docs {
+                    *shared.entry(d).or_default() += 1;
+                }
+            }
+        }
+        out.extend(
+            shared
+                .into_iter()
+                .filter(|&(_, n)| rare.is_candidate(n))
+                .map(|(d, _)| d),
+        );
+    }
     Ok(out)
 }
 
@@ -158,6 +201,9 @@ impl MemoryPostings {
             }
             for &k in &f.bigrams {
                 keys.entry((KeyKind::Bigram, k)).or_default().push(d);
+            }
+            for &k in &f.fingerprints {
+                keys.entry((KeyKind::Fingerprint, k)).or_default().push(d);
             }
         }
         MemoryPostings { keys }

@@ -115,6 +115,11 @@ pub struct DetectArgs {
     /// stopwords and stemmer of the rewrite tier.
     #[arg(long, value_name = "CODE")]
     pub language: Option<String>,
+    /// Inside a near-duplicate cluster, report every pair of members, up to
+    /// CAP pairs in all (default 100000), not only each member against the
+    /// document kept.
+    #[arg(long, value_name = "CAP", num_args = 0..=1, default_missing_value = "100000")]
+    pub all_pairs: Option<usize>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -135,6 +140,7 @@ impl DetectArgs {
             })?;
             p.features.language = Some(language);
         }
+        p.candidates.all_pairs = self.all_pairs.unwrap_or(0);
         Ok(p)
     }
 }
@@ -205,7 +211,18 @@ fn configure_threads(threads: Option<usize>) -> anyhow::Result<()> {
 fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
     let params = args.detect.params()?;
     configure_threads(args.detect.threads)?;
+    // Progress on stderr per stage (read, sketching, candidates,
+    // clustering, verifying, writing), only on a terminal and without
+    // --quiet; dropped for small runs once the documents are counted.
+    let reading = progress_bar(usize::MAX, args.quiet);
+    if let Some(bar) = &reading {
+        bar.set_message("reading");
+        bar.set_length(0);
+    }
     let loaded = input::load(&args.paths, &args.input.options());
+    if let Some(bar) = reading {
+        bar.finish_and_clear();
+    }
     // A text report on the terminal lists errors itself; otherwise (another
     // format, a file, a pipe) stderr is where a person sees them.
     let report_on_terminal = args.format == OutputFormat::Text
@@ -232,14 +249,19 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
             }
         },
     );
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
+    if let Some(bar) = &bar {
+        bar.set_message("writing");
+        bar.set_length(report.pairs.len() as u64);
+        bar.set_position(0);
     }
     let ctx = RenderContext {
         width: terminal_width(),
         ..RenderContext::of_documents(&loaded.documents, None)
     };
     write_report(&report, args.format.into(), args.output.as_ref(), &ctx)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     // A path named on the command line that is missing or unreadable is an
     // error of the run (as in ripgrep), even though the rest was scanned;
     // files inside a directory that cannot be read are per-file errors.

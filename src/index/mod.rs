@@ -258,6 +258,7 @@ impl Index {
         let tx = self.conn.transaction().map_err(&err)?;
         let mut bands: Vec<(i64, i64)> = Vec::new();
         let mut bigrams: Vec<(i64, i64)> = Vec::new();
+        let mut fingerprints: Vec<(i64, i64)> = Vec::new();
         {
             let mut find = tx
                 .prepare_cached("SELECT rowid, text, meta_json, path FROM documents WHERE id = ?1")
@@ -319,14 +320,17 @@ impl Index {
                     );
                 }
                 bigrams.extend(f.bigrams.iter().map(|&k| (k as i64, rowid)));
+                fingerprints.extend(f.fingerprints.iter().map(|&k| (k as i64, rowid)));
             }
         }
         // Key order turns the postings inserts into near-sequential B-tree
         // writes.
         bands.sort_unstable();
         bigrams.sort_unstable();
+        fingerprints.sort_unstable();
         insert_postings(&tx, "bands", &bands, &path)?;
         insert_postings(&tx, "bigrams", &bigrams, &path)?;
+        insert_postings(&tx, "fingerprints", &fingerprints, &path)?;
         tx.commit().map_err(&err)?;
         Ok(())
     }
@@ -475,6 +479,7 @@ impl Index {
         let mut rule = params.candidate_rule();
         if !self.params.rewrite_tier {
             rule.rare_keys = None;
+            rule.verbatim_keys = None;
         }
         let wanted = stored_candidates(self, &queries, &rule, &replaced, common)?;
         let mut load = self
@@ -522,6 +527,7 @@ impl Postings for Index {
             }
             KeyKind::Band => "SELECT doc FROM bands WHERE key = ?1 LIMIT ?2",
             KeyKind::Bigram => "SELECT doc FROM bigrams WHERE key = ?1 LIMIT ?2",
+            KeyKind::Fingerprint => "SELECT doc FROM fingerprints WHERE key = ?1 LIMIT ?2",
         };
         let mut stmt = self.conn.prepare_cached(query).map_err(&err)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -643,11 +649,13 @@ fn delete_entry(
             stmt.execute([k as i64, rowid]).map_err(&err)?;
         }
     }
-    let mut stmt = tx
-        .prepare_cached("DELETE FROM bigrams WHERE key = ?1 AND doc = ?2")
-        .map_err(&err)?;
-    for &k in &f.bigrams {
-        stmt.execute([k as i64, rowid]).map_err(&err)?;
+    for (table, keys) in [("bigrams", &f.bigrams), ("fingerprints", &f.fingerprints)] {
+        let mut stmt = tx
+            .prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1 AND doc = ?2"))
+            .map_err(&err)?;
+        for &k in keys {
+            stmt.execute([k as i64, rowid]).map_err(&err)?;
+        }
     }
     collection::delete_sentences(tx, &f, rowid, path)?;
     tx.execute("DELETE FROM documents WHERE rowid = ?1", [rowid])

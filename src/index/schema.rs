@@ -15,8 +15,9 @@ use std::path::Path;
 
 /// Version of the table layout and `meta` entries. Bumped on any
 /// incompatible change (2: the feature parameters are one `features`
-/// record instead of one entry each).
-pub const INDEX_SCHEMA_VERSION: u32 = 3;
+/// record instead of one entry each; 4: both the `sentences` and the
+/// `fingerprints` tables).
+pub const INDEX_SCHEMA_VERSION: u32 = 4;
 
 /// Tables. Postings are `WITHOUT ROWID` tables keyed `(key, doc)`: the
 /// primary key is the table, so a lookup by key is one B-tree range and no
@@ -41,6 +42,7 @@ CREATE INDEX documents_content_hash ON documents(content_hash);
 CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE bigrams(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE sentences(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
+CREATE TABLE fingerprints(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 ";
 
 /// A fixed text whose features fingerprint the feature extraction: if a
@@ -61,7 +63,7 @@ pub fn fingerprint(extractor: &Extractor, params: &FeatureParams) -> String {
     for k in band_keys(&f.signature, params.lsh) {
         bytes.extend_from_slice(&k.to_le_bytes());
     }
-    for k in &f.bigrams {
+    for k in f.bigrams.iter().chain(&f.fingerprints) {
         bytes.extend_from_slice(&k.to_le_bytes());
     }
     format!("{:016x}", stable_hash(&bytes, 0x1DE7))

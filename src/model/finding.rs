@@ -73,6 +73,26 @@ pub struct Passage {
     pub text_a: String,
     /// The text of `b[0]..b[1]`.
     pub text_b: String,
+    /// Why the passage counts, in words: the length of a verbatim run, or
+    /// how many sentence pairs and content terms were aligned.
+    #[serde(default)]
+    pub reason: String,
+    /// The aligned sentence (or line) pairs inside the passage, in order of
+    /// side a: which sentence matches which.
+    #[serde(default)]
+    pub pairs: Vec<SentencePair>,
+}
+
+/// Two aligned sentences (or lines) inside a passage, as byte ranges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentencePair {
+    /// Byte range in document `a`.
+    pub a: [usize; 2],
+    /// Byte range in document `b`.
+    pub b: [usize; 2],
+    /// Their similarity in `[0, 1]`: content-term Jaccard of two sentences,
+    /// or the exact share of a verbatim run's piece.
+    pub similarity: f64,
 }
 
 /// One piece of provenance evidence.
@@ -119,6 +139,14 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Aligned passages, in `a` order.
     pub passages: Vec<Passage>,
+    /// When `a` is the kept document of a near-duplicate cluster, the
+    /// cluster's index in `clusters`: the finding stands for every member
+    /// (computed once, on the kept document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_a: Option<usize>,
+    /// The same for `b`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_b: Option<usize>,
 }
 
 /// A group of documents linked by findings, for dataset cleaning.
@@ -128,6 +156,24 @@ pub struct Cluster {
     pub keep: String,
     /// The documents that duplicate it.
     pub drop: Vec<String>,
+    /// Every dropped document once, compared with the kept one, most
+    /// similar first.
+    #[serde(default)]
+    pub members: Vec<ClusterMember>,
+}
+
+/// One dropped member of a cluster, against the kept document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterMember {
+    /// The member's id.
+    pub id: String,
+    /// The verdict of the pair (member, kept document); null when that pair
+    /// is no finding of its own (the member joined through another one).
+    pub verdict: Option<Verdict>,
+    /// Exact shingle Jaccard with the kept document.
+    pub jaccard: f64,
+    /// The pair's score (0 without a verdict).
+    pub score: f64,
 }
 
 /// Rounds a score for output, so reports stay short and stable.

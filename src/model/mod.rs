@@ -5,5 +5,7 @@
 pub mod finding;
 pub mod report;
 
-pub use finding::{round4, Cluster, Evidence, Finding, MatchKind, Passage, Verdict};
+pub use finding::{
+    round4, Cluster, ClusterMember, Evidence, Finding, MatchKind, Passage, SentencePair, Verdict,
+};
 pub use report::{DocumentInfo, Report, Stats, Summary, SCHEMA_VERSION};

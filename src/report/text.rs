@@ -1,7 +1,7 @@
 //! The terminal summary: counts, then findings by score, each with its
 //! source line, evidence and the top passages side by side.
 
-use super::{Finding, Report};
+use super::{Cluster, Finding, Report};
 use crate::params::Params;
 use std::io::Write;
 
@@ -72,11 +72,96 @@ pub fn write_text(report: &Report, opts: &TextOptions, out: &mut dyn Write) -> s
             writeln!(out, "warning: {}: {}", d.id, w)?;
         }
     }
+    // A large cluster is summarised in a few lines; its member findings
+    // are not listed one by one (the JSON report has every one).
+    let mut in_large: std::collections::HashMap<&str, usize> = Default::default();
+    let large: Vec<(usize, &Cluster)> = report
+        .clusters
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.drop.len() > LISTED_MEMBERS)
+        .collect();
+    for &(i, c) in &large {
+        in_large.insert(&c.keep, i);
+        for d in &c.drop {
+            in_large.insert(d, i);
+        }
+    }
+    if !large.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} large cluster{} (more than {LISTED_MEMBERS} members to drop), largest first:",
+            large.len(),
+            if large.len() == 1 { "" } else { "s" }
+        )?;
+        let mut by_size = large.clone();
+        by_size.sort_by_key(|(i, c)| (std::cmp::Reverse(c.drop.len()), *i));
+        for (_, c) in by_size.iter().take(LISTED_CLUSTERS) {
+            write_cluster_summary(c, opts, out)?;
+        }
+        if by_size.len() > LISTED_CLUSTERS {
+            writeln!(out, "   ... {} more", by_size.len() - LISTED_CLUSTERS)?;
+        }
+    }
+    let mut hidden = 0;
     for (i, f) in report.pairs.iter().enumerate() {
+        let inside = in_large
+            .get(f.a.as_str())
+            .is_some_and(|c| in_large.get(f.b.as_str()) == Some(c));
+        if inside {
+            hidden += 1;
+            continue;
+        }
         writeln!(out)?;
         write_finding(i, f, opts, out)?;
     }
+    if hidden > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "({hidden} finding{} inside the large clusters above not listed: see --format json or html)",
+            if hidden == 1 { "" } else { "s" }
+        )?;
+    }
     Ok(())
+}
+
+/// Clusters with more members than this are summarised, not listed.
+const LISTED_MEMBERS: usize = 5;
+
+/// At most this many large clusters are summarised.
+const LISTED_CLUSTERS: usize = 20;
+
+/// One large cluster in a few lines: size, kept document, the spread of the
+/// members' similarity to it and the verdicts.
+fn write_cluster_summary(
+    c: &Cluster,
+    opts: &TextOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let jaccards: Vec<f64> = c.members.iter().map(|m| m.jaccard).collect();
+    let (lo, hi) = jaccards
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &j| {
+            (lo.min(j), hi.max(j))
+        });
+    let mut verdicts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for m in &c.members {
+        *verdicts
+            .entry(m.verdict.map_or("linked", |v| v.as_str()))
+            .or_default() += 1;
+    }
+    let verdicts: Vec<String> = verdicts.iter().map(|(v, n)| format!("{n} {v}")).collect();
+    let head = format!(
+        "   keep {}  drop {}  (Jaccard to kept {:.2}..{:.2}; {})",
+        c.keep,
+        c.drop.len(),
+        if lo.is_finite() { lo } else { 0.0 },
+        if hi.is_finite() { hi } else { 0.0 },
+        verdicts.join(", ")
+    );
+    writeln!(out, "{}", trim(&head, opts.width))
 }
 
 /// The run's detection settings in one line, from the report's `params`.

@@ -6,7 +6,7 @@ use super::data::PageData;
 use super::view::{DocView, Side};
 use super::HtmlOptions;
 use crate::model::{Finding, MatchKind, Report, Verdict};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 /// Pair colours in the stylesheet (`c0`..`c7`).
@@ -242,15 +242,61 @@ pub(super) fn render_overview(h: &mut String, report: &Report) {
         h.push_str(
             "<table class=\"clusters\"><thead><tr><th>Keep</th><th>Drop</th></tr></thead><tbody>\n",
         );
+        // Finding numbers by pair, for the members' links.
+        let numbers: HashMap<(&str, &str), usize> = report
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((f.a.as_str(), f.b.as_str()), i + 1))
+            .collect();
+        let number = |x: &str, y: &str| {
+            numbers
+                .get(&(x, y))
+                .or_else(|| numbers.get(&(y, x)))
+                .copied()
+        };
         for c in &report.clusters {
             h.push_str("<tr><td class=\"keep\">");
             esc_into(h, &c.keep);
             h.push_str("</td><td class=\"drop\">");
-            for (k, d) in c.drop.iter().enumerate() {
-                if k > 0 {
-                    h.push_str("<br>");
+            if c.members.is_empty() {
+                for (k, d) in c.drop.iter().enumerate() {
+                    if k > 0 {
+                        h.push_str("<br>");
+                    }
+                    esc_into(h, d);
                 }
-                esc_into(h, d);
+            } else {
+                // Members most similar to the kept document first, each
+                // linking to its finding against it (its differences);
+                // closed, so a 3,000-member cluster costs no layout.
+                let _ = write!(
+                    h,
+                    "<details class=\"members\"><summary>{} member{} (Jaccard to kept {:.2} to {:.2})</summary>\n<table><thead><tr><th>Member</th><th>Jaccard</th><th>Verdict</th><th>Score</th></tr></thead><tbody>\n",
+                    c.members.len(),
+                    if c.members.len() == 1 { "" } else { "s" },
+                    c.members.last().map_or(0.0, |m| m.jaccard),
+                    c.members.first().map_or(0.0, |m| m.jaccard),
+                );
+                for m in &c.members {
+                    h.push_str("<tr><td>");
+                    match number(&m.id, &c.keep) {
+                        Some(n) => {
+                            let _ = write!(h, "<a href=\"#finding-{n}\">");
+                            esc_into(h, &m.id);
+                            h.push_str("</a>");
+                        }
+                        None => esc_into(h, &m.id),
+                    }
+                    let _ = writeln!(
+                        h,
+                        "</td><td>{:.2}</td><td>{}</td><td>{:.2}</td></tr>",
+                        m.jaccard,
+                        m.verdict.map_or("linked", |v| v.as_str()),
+                        m.score
+                    );
+                }
+                h.push_str("</tbody></table></details>");
             }
             h.push_str("</td></tr>\n");
         }
