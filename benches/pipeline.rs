@@ -120,14 +120,26 @@ fn alignment(c: &mut Criterion) {
     let mut group = c.benchmark_group("align");
     group.throughput(Throughput::Bytes((a.text.len() + b.text.len()) as u64));
     group.bench_function("evaluate_rewrite_pair", |bench| {
-        bench.iter(|| black_box(evaluate((&fa, &ua), (&fb, &ub), &params)))
+        bench.iter(|| {
+            black_box(evaluate(
+                (&fa, &ua),
+                (&fb, &ub),
+                &params,
+                &Default::default(),
+            ))
+        })
     });
     group.bench_function("units_and_evaluate", |bench| {
         let units = UnitExtractor::new(UnitParams::default());
         bench.iter(|| {
             let ua = units.units(&a.text, &normalize(&a.text));
             let ub = units.units(&b.text, &normalize(&b.text));
-            black_box(evaluate((&fa, &ua), (&fb, &ub), &params))
+            black_box(evaluate(
+                (&fa, &ua),
+                (&fb, &ub),
+                &params,
+                &Default::default(),
+            ))
         })
     });
     group.finish();

@@ -94,6 +94,8 @@ fn main() {
             format: Format::Text,
             meta: DocMeta::default(),
             warnings: vec![],
+            language: None,
+            boilerplate_sentences: 0,
         })
         .collect();
     let mut pairs = Vec::with_capacity(findings);

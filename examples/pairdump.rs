@@ -39,7 +39,7 @@ fn main() {
             let (fa, fb) = (&feats[i], &feats[j]);
             let (da, db) = (&loaded.documents[i], &loaded.documents[j]);
             let (ua, ub) = (fa.units(da), fb.units(db));
-            let e = evaluate((fa, ua), (fb, ub), &params);
+            let e = evaluate((fa, ua), (fb, ub), &params, &Default::default());
             let all = seeds(ua, ub, &params.align);
             let best = best_seeds(&all);
             let shared_keys = sorted_intersection_len(&fa.bigrams, &fb.bigrams);

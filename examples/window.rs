@@ -14,7 +14,7 @@ fn main() {
     let (a, b) = (&loaded.documents[0], &loaded.documents[1]);
     let (fa, fb) = (ex.features(a), ex.features(b));
     let (ua, ub) = (fa.units(a), fb.units(b));
-    let e = evaluate((&fa, ua), (&fb, ub), &params);
+    let e = evaluate((&fa, ua), (&fb, ub), &params, &Default::default());
     println!(
         "docbi {} shared {} window {:?}",
         e.bigram_containment, e.shared_bigrams, e.window

@@ -5,15 +5,18 @@
 //! [`Scope::Focus`] on the new documents: the same stages, so the same
 //! findings as `dedup scan` over the whole union.
 
-use crate::candidates::{stored_candidates, MemoryPostings, QueryKeys};
+use crate::boilerplate::Boilerplate;
+use crate::candidates::{stored_candidates, CommonBigrams, MemoryPostings, QueryKeys};
 use crate::error::Result;
 use crate::features::{Extractor, Features};
 use crate::index::Index;
 use crate::input::{Document, InputError};
+use crate::language::language_id;
 use crate::model::{Report, Verdict};
 use crate::params::Params;
-use crate::pipeline::{scan, Scope};
-use ahash::AHashSet;
+use crate::pipeline::{scan_with_progress, Collection, Scope};
+use crate::sketch::Signature;
+use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 
 /// The outcome of a check: the report and the documents it is about.
@@ -48,16 +51,81 @@ pub fn check_documents(
         docs.par_iter().map(|d| extractor.features(d)).collect()
     };
     let (new_features, stored_features) = (features_of(&new), features_of(&collection));
+    let facts = facts_in_memory(
+        (&new, &new_features),
+        (&collection, &stored_features),
+        params,
+    );
     let store = MemoryPostings::new(&stored_features, params.features.lsh);
     drop(stored_features);
     let queries: Vec<QueryKeys> = new_features.iter().map(QueryKeys::of).collect();
-    let Ok(keep) = stored_candidates(&store, &queries, &params.candidate_rule(), &AHashSet::new());
+    let Ok(keep) = stored_candidates(
+        &store,
+        &queries,
+        &params.candidate_rule(),
+        &AHashSet::new(),
+        &facts.common,
+    );
     let mut collection: Vec<Option<Document>> = collection.into_iter().map(Some).collect();
     let candidates = keep
         .into_iter()
         .filter_map(|i| collection[i as usize].take())
         .collect();
-    check_union(new, candidates, errors, params)
+    check_union(new, candidates, errors, params, &facts)
+}
+
+/// The collection facts of the union of `new` and a collection held in
+/// memory, as a scan of the union finds them: boilerplate over every
+/// document, and which bigrams of the new documents are common.
+fn facts_in_memory(
+    (new, new_features): (&[Document], &[Features]),
+    (stored, stored_features): (&[Document], &[Features]),
+    params: &Params,
+) -> Collection {
+    if !params.rewrite_tier() {
+        return Collection::default();
+    }
+    let all: Vec<&Features> = new_features.iter().chain(stored_features).collect();
+    let sentences: Vec<&[u64]> = all.iter().map(|f| f.sentence_hashes.as_slice()).collect();
+    let signatures: Vec<&Signature> = all.iter().map(|f| &f.signature).collect();
+    let ids: Vec<&str> = new.iter().chain(stored).map(|d| d.id.as_str()).collect();
+    let boilerplate = Boilerplate::find(
+        &sentences,
+        &signatures,
+        &ids,
+        &params.collection.boilerplate,
+    );
+    // Holders of the new documents' bigrams, by language.
+    let languages: Vec<u16> = all.iter().map(|f| language_id(&f.language.code)).collect();
+    let mut per_language: AHashMap<u16, usize> = AHashMap::new();
+    for &l in &languages {
+        *per_language.entry(l).or_default() += 1;
+    }
+    let mut holders: AHashMap<u64, Vec<u16>> = AHashMap::new();
+    for f in new_features {
+        for &k in &f.bigrams {
+            holders.entry(k).or_default();
+        }
+    }
+    for (f, &l) in all.iter().zip(&languages) {
+        for k in &f.bigrams {
+            if let Some(v) = holders.get_mut(k) {
+                v.push(l);
+            }
+        }
+    }
+    let rare = params.candidates.rare_keys();
+    let common = holders.into_iter().filter_map(|(k, mut langs)| {
+        let held = langs.len();
+        langs.sort_unstable();
+        langs.dedup();
+        let of_languages: usize = langs.iter().map(|l| per_language[l]).sum();
+        (!rare.is_rare(held) || params.collection.rarity.is_common(held, of_languages)).then_some(k)
+    });
+    Collection {
+        boilerplate,
+        common: CommonBigrams::from_bigrams(common),
+    }
 }
 
 /// Checks `new` against the documents of `index` (looked up by their
@@ -72,8 +140,17 @@ pub fn check_index(
     index.check_params(params)?;
     let extractor = Extractor::new(&params.features);
     let features: Vec<Features> = new.par_iter().map(|d| extractor.features(d)).collect();
-    let collection = index.candidates(&new, &features, params)?;
-    Ok(check_union(new, collection, errors, params))
+    let common = index.common_bigrams(&new, &features, params)?;
+    let candidates = index.candidates(&new, &features, params, &common)?;
+    let compared: Vec<Features> = candidates
+        .par_iter()
+        .map(|d| extractor.features(d))
+        .collect();
+    let facts = Collection {
+        boilerplate: index.boilerplate(&new, &features, &compared, params)?,
+        common,
+    };
+    Ok(check_union(new, candidates, errors, params, &facts))
 }
 
 /// The scan of `new` and the collection's candidates, reporting only pairs
@@ -83,13 +160,21 @@ fn check_union(
     candidates: Vec<Document>,
     errors: Vec<InputError>,
     params: &Params,
+    facts: &Collection,
 ) -> CheckRun {
     let mut union: Vec<(Document, bool)> = new.into_iter().map(|d| (d, true)).collect();
     union.extend(candidates.into_iter().map(|d| (d, false)));
     // Sorted by id like a scan's input, so pair order and `a`/`b` agree.
     union.sort_by(|x, y| x.0.id.cmp(&y.0.id));
     let (documents, is_new): (Vec<Document>, Vec<bool>) = union.into_iter().unzip();
-    let report = scan(&documents, errors, params, Scope::Focus(&is_new));
+    let report = scan_with_progress(
+        &documents,
+        errors,
+        params,
+        Scope::Focus(&is_new),
+        Some(facts),
+        &|_, _, _| {},
+    );
     CheckRun {
         report,
         documents,

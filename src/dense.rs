@@ -8,7 +8,7 @@
 //! cluster are computed once. Cost and output grow with the documents, not
 //! with the pairs inside clusters.
 
-use crate::candidates::CandidatePair;
+use crate::candidates::{CandidatePair, CommonBigrams};
 use crate::cluster::groups;
 use crate::features::Features;
 use crate::input::Document;
@@ -63,6 +63,9 @@ fn pair_finding(
         &documents[b],
         &features[b],
         params,
+        // Clusters are made before the rewrite pass finds the collection's
+        // common bigrams: their findings count every shared bigram.
+        &CommonBigrams::default(),
     )
 }
 

@@ -4,14 +4,16 @@
 //! its content units and token trigrams (rewrite-tier verification and
 //! alignment). The first stage after input; everything later reads these.
 
+use crate::boilerplate::Boilerplate;
 use crate::input::Document;
+use crate::language::{language_of, DocumentLanguage};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::FeatureParams;
 use crate::shingle::{
     content_hash, ordered_shingles, shingle_hash, span_shingles, word_shingles, Shingles,
 };
 use crate::sketch::{MinHasher, Signature};
-use crate::units::{Unit, UnitExtractor, UnitParams};
+use crate::units::{SentenceBigrams, Unit, UnitExtractor, UnitParams};
 use crate::verbatim;
 use std::sync::OnceLock;
 
@@ -41,9 +43,16 @@ pub struct Features {
     /// units: the verbatim test of a passage reads it instead of normalizing
     /// the passage text again.
     pub token_trigrams: OnceLock<Vec<u64>>,
-    /// Sorted, unique bigrams of consecutive content terms: the rewrite
-    /// tier's candidate keys and its whole-document similarity.
+    /// Sorted, unique bigrams of consecutive content terms, boilerplate
+    /// sentences left out: the rewrite tier's candidate keys and its
+    /// whole-document similarity.
     pub bigrams: Vec<u64>,
+    /// The document's language (detected, or forced by the parameters).
+    pub language: DocumentLanguage,
+    /// The hash of each sentence, in text order (boilerplate counts).
+    pub sentence_hashes: Vec<u64>,
+    /// Indices of the sentences found to be boilerplate (sorted).
+    pub boilerplate: Vec<u32>,
     /// Winnowed shingle fingerprints: candidate keys of pairs sharing a
     /// verbatim run (see [`crate::verbatim`]).
     pub fingerprints: Vec<u64>,
@@ -56,7 +65,6 @@ pub struct Features {
 pub struct Extractor {
     params: FeatureParams,
     doc_hasher: MinHasher,
-    units: UnitExtractor,
     keep_shingles: bool,
 }
 
@@ -66,9 +74,6 @@ impl Extractor {
         Extractor {
             params: *params,
             doc_hasher: MinHasher::new(params.num_perm, params.seed),
-            units: UnitExtractor::new(UnitParams {
-                max_tokens: params.unit_max_tokens,
-            }),
             keep_shingles: true,
         }
     }
@@ -81,14 +86,25 @@ impl Extractor {
         self
     }
 
-    /// All features of one document.
+    /// All features of one document, on its own: no sentence is
+    /// boilerplate (what the index stores; a scan then drops the sentences
+    /// the collection finds to be boilerplate, see [`Features::refine`]).
     pub fn features(&self, doc: &Document) -> Features {
+        let (mut f, pending) = self.features_pending(doc);
+        // Sorted while the bigrams are still in cache.
+        f.finish(pending, &Boilerplate::default());
+        f
+    }
+
+    /// The features of one document before the collection is known: the
+    /// content bigrams stay by sentence until [`Features::finish`].
+    pub fn features_pending(&self, doc: &Document) -> (Features, SentenceBigrams) {
         let norm = normalize(&doc.text);
         self.features_of(&doc.text, &norm)
     }
 
-    /// Features from an already normalized text.
-    pub fn features_of(&self, text: &str, norm: &NormalizedText) -> Features {
+    /// [`Extractor::features_pending`] from an already normalized text.
+    pub fn features_of(&self, text: &str, norm: &NormalizedText) -> (Features, SentenceBigrams) {
         let k = self.params.shingle_size;
         let ordered = ordered_shingles(norm, 0, norm.len(), k);
         let fingerprints = if self.params.rewrite_tier {
@@ -102,21 +118,22 @@ impl Extractor {
         } else {
             self.doc_hasher.sketch(&shingles)
         };
-        let bigrams = if self.params.rewrite_tier {
-            self.units.bigrams(norm)
+        let language = language_of(text, self.params.language.map(|l| l.code()));
+        let pending = if self.params.rewrite_tier {
+            UnitExtractor::for_language(self.unit_params(), &language.code)
+                .sentence_bigrams(text, norm)
         } else {
-            Vec::new()
+            SentenceBigrams::default()
         };
         let units = OnceLock::new();
         if !self.params.rewrite_tier {
             let _ = units.set(Vec::new());
         }
-        let _ = text;
         let kept = OnceLock::new();
         if self.keep_shingles {
             let _ = kept.set(shingles);
         }
-        Features {
+        let features = Features {
             tokens: norm.len(),
             content_hash: content_hash(norm),
             shingles: kept,
@@ -124,9 +141,19 @@ impl Extractor {
             signature,
             units,
             token_trigrams: OnceLock::new(),
-            bigrams,
+            bigrams: Vec::new(),
+            language,
+            sentence_hashes: pending.sentence_hashes().collect(),
+            boilerplate: Vec::new(),
             fingerprints,
             token_unspaced: OnceLock::new(),
+        };
+        (features, pending)
+    }
+
+    fn unit_params(&self) -> UnitParams {
+        UnitParams {
+            max_tokens: self.params.unit_max_tokens,
         }
     }
 }
@@ -147,16 +174,66 @@ impl Features {
             .expect("shingles are built (Features::shingles) before verification")
     }
 
-    /// The document's content units, built once on first use.
+    /// Sets the content bigrams from the sentences of `pending` that are
+    /// not `boilerplate`, and records which ones were.
+    pub fn finish(&mut self, pending: SentenceBigrams, boilerplate: &Boilerplate) {
+        let (bigrams, dropped) = if boilerplate.is_empty() {
+            pending.finish(|_| false)
+        } else {
+            pending.finish(|h| boilerplate.contains(h))
+        };
+        self.bigrams = bigrams;
+        self.boilerplate = dropped;
+    }
+
+    /// Drops the content bigrams of the document's boilerplate sentences,
+    /// if it has any: the bigrams are made again from the text (most
+    /// documents have none, and keeping every document's bigrams by sentence
+    /// until the collection is known costs more than redoing the few).
+    pub fn refine(&mut self, doc: &Document, boilerplate: &Boilerplate) {
+        if boilerplate.is_empty()
+            || !self
+                .sentence_hashes
+                .iter()
+                .any(|&h| boilerplate.contains(h))
+        {
+            return;
+        }
+        let norm = normalize(&doc.text);
+        let pending = UnitExtractor::for_language(UnitParams::default(), &self.language.code)
+            .sentence_bigrams(&doc.text, &norm);
+        self.finish(pending, boilerplate);
+    }
+
+    /// The document's content units, built once on first use (boilerplate
+    /// sentences without content terms).
     pub fn units(&self, doc: &Document) -> &[Unit] {
         self.units.get_or_init(|| {
             let norm = normalize(&doc.text);
-            let trigrams = (0..norm.len().saturating_sub(TRIGRAM - 1))
+            let mut trigrams: Vec<u64> = (0..norm.len().saturating_sub(TRIGRAM - 1))
                 .map(|i| shingle_hash(norm.span(i, i + TRIGRAM)))
                 .collect();
+            // Boilerplate sentences are no verbatim run either: their
+            // trigrams are made unique to this document, so that no run
+            // with another document goes through them.
+            if !self.boilerplate.is_empty() {
+                let spans = crate::units::sentences(&doc.text, &norm);
+                for &s in &self.boilerplate {
+                    if let Some(&(first, next)) = spans.get(s as usize) {
+                        let from = first.saturating_sub(TRIGRAM - 1);
+                        for (i, t) in trigrams.iter_mut().enumerate().take(next).skip(from) {
+                            *t = stable_unique(self.content_hash, i);
+                        }
+                    }
+                }
+            }
             let _ = self.token_trigrams.set(trigrams);
             let _ = self.token_unspaced.set(verbatim::unspaced_tokens(&norm));
-            UnitExtractor::new(UnitParams::default()).units(&doc.text, &norm)
+            UnitExtractor::for_language(UnitParams::default(), &self.language.code).units_without(
+                &doc.text,
+                &norm,
+                &self.boilerplate,
+            )
         })
     }
 
@@ -181,6 +258,15 @@ impl Features {
             v
         })
     }
+}
+
+/// A trigram hash standing for position `i` of the document with content
+/// hash `doc` only (a boilerplate position, matching no other document's).
+fn stable_unique(doc: u64, i: usize) -> u64 {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&doc.to_le_bytes());
+    bytes[8..].copy_from_slice(&(i as u64).to_le_bytes());
+    crate::hash::stable_hash(&bytes, 0xb011_e4ba_7e00_0001)
 }
 
 #[cfg(test)]

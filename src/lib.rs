@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod align;
+pub mod boilerplate;
 pub mod candidates;
 pub mod check;
 pub mod cluster;
@@ -24,6 +25,7 @@ pub mod features;
 pub mod hash;
 pub mod index;
 pub mod input;
+pub mod language;
 pub mod model;
 pub mod normalize;
 pub mod params;

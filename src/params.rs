@@ -11,8 +11,10 @@
 //! keys in alphabetical order: the `params` object of the JSON schema).
 
 pub use crate::align::AlignParams;
+pub use crate::boilerplate::BoilerplateParams;
 use crate::candidates::{optimal_params, CandidateRule, LshParams, RareKeys};
 use crate::error::{Error, Result};
+use crate::language::LanguageCode;
 use crate::sketch::MINHASH_SEED;
 use crate::units::UnitParams;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -36,6 +38,9 @@ pub struct FeatureParams {
     pub rewrite_tier: bool,
     /// Longest content unit, in tokens.
     pub unit_max_tokens: usize,
+    /// The language of every document instead of detecting each one's
+    /// (`--language`): it picks the rewrite tier's stopwords and stemmer.
+    pub language: Option<LanguageCode>,
 }
 
 /// LSH buckets of a store are read up to this many documents: a band
@@ -132,6 +137,49 @@ pub struct Params {
     pub decision: DecisionParams,
     /// Passage alignment tunables.
     pub align: AlignParams,
+    /// What a scan learns from the whole collection: common bigrams,
+    /// boilerplate sentences.
+    pub collection: CollectionParams,
+}
+
+/// When a content bigram is too common in the collection to be evidence of
+/// reuse (besides `max_bigram_bucket`, the bound for large collections).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RarityParams {
+    /// A bigram in fewer documents is never common: a source and its
+    /// rewrites share their bigrams in a handful of documents.
+    pub min_documents: usize,
+    /// A bigram in more than this share of the documents of its language
+    /// (the languages of the documents holding it) is the vocabulary of the
+    /// collection's topic, not a trace of one text in another.
+    pub max_share: f64,
+}
+
+impl RarityParams {
+    /// Whether a bigram held by `held` documents, whose holders' languages
+    /// count `of_languages` documents in the collection, is common (the
+    /// share rule; `max_bigram_bucket` is the candidate rule's).
+    pub fn is_common(&self, held: usize, of_languages: usize) -> bool {
+        held >= self.min_documents && held as f64 > self.max_share * of_languages as f64
+    }
+}
+
+impl Default for RarityParams {
+    fn default() -> Self {
+        RarityParams {
+            min_documents: 5,
+            max_share: 0.25,
+        }
+    }
+}
+
+/// The collection-level rules of the rewrite tier.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CollectionParams {
+    /// Common content bigrams.
+    pub rarity: RarityParams,
+    /// Boilerplate sentences.
+    pub boilerplate: BoilerplateParams,
 }
 
 impl Default for Params {
@@ -175,6 +223,7 @@ impl Params {
                 lsh: LshParams::for_threshold(threshold, num_perm),
                 rewrite_tier: true,
                 unit_max_tokens: UnitParams::default().max_tokens,
+                language: None,
             },
             candidates: CandidateParams {
                 max_bucket: 200,
@@ -189,6 +238,7 @@ impl Params {
                 min_window_bigram_containment: 0.10,
             },
             align: AlignParams::default(),
+            collection: CollectionParams::default(),
         })
     }
 
@@ -216,6 +266,10 @@ struct Flat {
     align: AlignParams,
     #[serde(default)]
     all_pairs: usize,
+    #[serde(default, serialize_with = "keys_sorted")]
+    boilerplate: BoilerplateParams,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<LanguageCode>,
     lsh: LshParams,
     max_bigram_bucket: usize,
     max_bucket: usize,
@@ -224,6 +278,8 @@ struct Flat {
     min_window_bigram_containment: f64,
     min_window_containment: f64,
     num_perm: usize,
+    #[serde(default, serialize_with = "keys_sorted")]
+    rarity: RarityParams,
     rewrite_tier: bool,
     seed: u64,
     shingle_size: usize,
@@ -254,6 +310,8 @@ impl Serialize for Params {
         Flat {
             align: self.align,
             all_pairs: c.all_pairs,
+            boilerplate: self.collection.boilerplate,
+            language: f.language,
             lsh: f.lsh,
             max_bigram_bucket: c.max_bigram_bucket,
             max_bucket: c.max_bucket,
@@ -262,6 +320,7 @@ impl Serialize for Params {
             min_window_bigram_containment: d.min_window_bigram_containment,
             min_window_containment: d.min_window_containment,
             num_perm: f.num_perm,
+            rarity: self.collection.rarity,
             rewrite_tier: f.rewrite_tier,
             seed: f.seed,
             shingle_size: f.shingle_size,
@@ -283,6 +342,7 @@ impl<'de> Deserialize<'de> for Params {
                 lsh: x.lsh,
                 rewrite_tier: x.rewrite_tier,
                 unit_max_tokens: x.unit_max_tokens,
+                language: x.language,
             },
             candidates: CandidateParams {
                 max_bucket: x.max_bucket,
@@ -297,6 +357,10 @@ impl<'de> Deserialize<'de> for Params {
                 min_window_bigram_containment: x.min_window_bigram_containment,
             },
             align: x.align,
+            collection: CollectionParams {
+                rarity: x.rarity,
+                boilerplate: x.boilerplate,
+            },
         })
     }
 }

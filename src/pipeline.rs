@@ -7,20 +7,26 @@
 //! [`provenance`](crate::provenance)) → [`cluster`](crate::cluster) →
 //! [`Report`].
 //!
-//! Every pair decision depends on the two documents and the parameters
-//! alone, never on the rest of the corpus, so checking against a persistent
-//! index gives the same findings as a scan of the union.
+//! A pair decision depends on the two documents, the parameters and two
+//! facts about the whole collection ([`Collection`]: common bigrams,
+//! boilerplate sentences); a check against an index is given those facts
+//! from the index, so that it finds what a scan of the union would.
 
-use crate::candidates::{candidate_pairs, exact_pairs, rewrite_candidate_pairs, CandidatePair};
+use crate::boilerplate::Boilerplate;
+use crate::candidates::{
+    candidate_pairs, exact_pairs, rewrite_candidate_pairs, CandidatePair, CommonBigrams,
+};
 use crate::cluster::clusters;
 use crate::dense::{onto_representatives, NearDuplicateClusters};
 use crate::features::{Extractor, Features};
 use crate::input::{Document, InputError};
+use crate::language::language_id;
 use crate::model::Cluster;
 use crate::model::{DocumentInfo, Finding, Report, Stats, SCHEMA_VERSION};
 use crate::params::Params;
 use crate::sketch::Signature;
 use crate::verify::{finding, set_similarity};
+use ahash::AHashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -35,6 +41,16 @@ pub enum Scope<'a> {
     Focus(&'a [bool]),
 }
 
+/// What a scan learns from the whole collection rather than from a pair,
+/// given by an index check, whose scan sees only part of the collection.
+#[derive(Debug, Clone, Default)]
+pub struct Collection {
+    /// Boilerplate sentences.
+    pub boilerplate: Boilerplate,
+    /// Common content bigrams.
+    pub common: CommonBigrams,
+}
+
 /// Runs the whole pipeline over loaded documents.
 pub fn scan(
     documents: &[Document],
@@ -42,19 +58,22 @@ pub fn scan(
     params: &Params,
     scope: Scope,
 ) -> Report {
-    scan_with_progress(documents, errors, params, scope, &|_, _, _| {})
+    scan_with_progress(documents, errors, params, scope, None, &|_, _, _| {})
 }
 
 /// Progress callback: stage name, items done, items in the stage.
 pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 
 /// [`scan`], reporting progress (called every few hundred items, from any
-/// thread).
+/// thread). `collection` gives the boilerplate and common bigrams of a
+/// larger collection these documents are part of (an index check); `None`
+/// finds them in `documents`.
 pub fn scan_with_progress(
     documents: &[Document],
     errors: Vec<InputError>,
     params: &Params,
     scope: Scope,
+    collection: Option<&Collection>,
     progress: Progress,
 ) -> Report {
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -73,7 +92,7 @@ pub fn scan_with_progress(
         Scope::All => Extractor::new(&params.features).dropping_shingles(),
         Scope::Focus(_) => Extractor::new(&params.features),
     };
-    let features: Vec<Features> = documents
+    let mut features: Vec<Features> = documents
         .par_iter()
         .map(|d| {
             let f = extractor.features(d);
@@ -82,6 +101,41 @@ pub fn scan_with_progress(
         })
         .collect();
     timings.insert("sketch".to_string(), t.elapsed().as_secs_f64() * 1e3);
+
+    // Boilerplate is a property of the collection: sentences repeated by
+    // many documents that are not copies of each other.
+    let t = Instant::now();
+    let boilerplate = if params.rewrite_tier() {
+        let found = match collection {
+            Some(given) => given.boilerplate.clone(),
+            None => {
+                let sentences: Vec<&[u64]> = features
+                    .iter()
+                    .map(|f| f.sentence_hashes.as_slice())
+                    .collect();
+                let signatures: Vec<&Signature> = features.iter().map(|f| &f.signature).collect();
+                let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+                Boilerplate::find(
+                    &sentences,
+                    &signatures,
+                    &ids,
+                    &params.collection.boilerplate,
+                )
+            }
+        };
+        features
+            .par_iter_mut()
+            .zip(documents)
+            .for_each(|(f, d)| f.refine(d, &found));
+        found
+    } else {
+        Boilerplate::default()
+    };
+    counters.insert(
+        "boilerplate_sentences".to_string(),
+        boilerplate.len() as u64,
+    );
+    timings.insert("boilerplate".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     let t = Instant::now();
     progress("candidates", 0, documents.len());
@@ -124,7 +178,7 @@ pub fn scan_with_progress(
         counters.insert("cluster_pairs_over_cap".to_string(), dense.pairs_over_cap);
     }
     let stands_for_itself = |i: usize| !clustered || dense.representative[i] as usize == i;
-    if params.rewrite_tier() {
+    let common = if params.rewrite_tier() {
         // Cluster members other than the representative take no part: the
         // representative stands for them.
         let bigrams: Vec<&[u64]> = features
@@ -146,16 +200,26 @@ pub fn scan_with_progress(
             params.candidates.rare_keys()
         };
         counters.insert("rare_bigram_cap".to_string(), rule.max_bucket as u64);
-        let rewrite = rewrite_candidate_pairs(&bigrams, rule);
+        let is_common = common_rule(&features, params, collection.map(|c| &c.common));
+        let (rewrite, common) = rewrite_candidate_pairs(&bigrams, rule, &is_common);
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
+        counters.insert("common_bigrams".to_string(), common.len() as u64);
         pairs.extend(rewrite);
         // Pairs sharing a verbatim run of two lines or more, whatever their
-        // content terms: the same rule over winnowed fingerprints.
+        // content terms: the same rule over winnowed fingerprints (none of
+        // them common).
         let prints: Vec<&[u64]> = features.iter().map(|f| f.fingerprints.as_slice()).collect();
-        let verbatim = rewrite_candidate_pairs(&prints, params.candidates.verbatim_keys());
+        let (verbatim, _) =
+            rewrite_candidate_pairs(&prints, params.candidates.verbatim_keys(), &|_, _, _| false);
         counters.insert("candidates_verbatim".to_string(), verbatim.len() as u64);
         pairs.extend(verbatim);
-    }
+        match collection {
+            Some(given) => given.common.clone(),
+            None => common,
+        }
+    } else {
+        CommonBigrams::default()
+    };
     pairs.retain(|p| in_scope(p));
     if clustered {
         pairs = onto_representatives(pairs, &dense.representative);
@@ -193,6 +257,7 @@ pub fn scan_with_progress(
                 &documents[b],
                 &features[b],
                 params,
+                &common,
             )
         })
         .collect();
@@ -240,6 +305,8 @@ pub fn scan_with_progress(
                 format: d.format,
                 meta: d.meta.clone(),
                 warnings: d.warnings.clone(),
+                language: params.rewrite_tier().then(|| f.language.clone()),
+                boilerplate_sentences: f.boilerplate.len(),
             })
             .collect(),
         pairs: findings,
@@ -259,12 +326,47 @@ pub fn scan_with_progress(
     report
 }
 
+/// The collection's share rule for common bigrams ([`CommonBigrams`]): a
+/// bigram held by at least `min_documents` documents and by more than
+/// `max_share` of the documents of its holders' languages. With `given` (an
+/// index check), the collection's own answer instead.
+pub fn common_rule<'a>(
+    features: &[Features],
+    params: &'a Params,
+    given: Option<&'a CommonBigrams>,
+) -> impl Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync + 'a {
+    let languages: Vec<u16> = features
+        .iter()
+        .map(|f| language_id(&f.language.code))
+        .collect();
+    let mut per_language: AHashMap<u16, usize> = AHashMap::new();
+    for &l in &languages {
+        *per_language.entry(l).or_default() += 1;
+    }
+    let rarity = params.collection.rarity;
+    move |bigram: u64, held: usize, holders: &mut dyn Iterator<Item = u32>| -> bool {
+        if let Some(given) = given {
+            return given.contains(bigram);
+        }
+        // Most bigrams are held by a few documents: decided before any
+        // allocation.
+        if held < rarity.min_documents {
+            return false;
+        }
+        let mut seen: Vec<u16> = holders.map(|d| languages[d as usize]).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let of_languages: usize = seen.iter().map(|l| per_language[l]).sum();
+        rarity.is_common(held, of_languages)
+    }
+}
+
 /// Sets `cluster_a`/`cluster_b` of findings between clusters: a side that
 /// is the kept document of a cluster stands for all of it. Findings inside
 /// one cluster are left as they are.
 fn mark_clusters(findings: &mut [Finding], clusters: &[Cluster]) {
-    let mut cluster_of: ahash::AHashMap<&str, usize> = ahash::AHashMap::new();
-    let mut kept: ahash::AHashMap<&str, usize> = ahash::AHashMap::new();
+    let mut cluster_of: AHashMap<&str, usize> = AHashMap::new();
+    let mut kept: AHashMap<&str, usize> = AHashMap::new();
     for (i, c) in clusters.iter().enumerate() {
         kept.insert(c.keep.as_str(), i);
         cluster_of.insert(c.keep.as_str(), i);

@@ -1,13 +1,13 @@
 //! Content units for the rewrite tier: a document cut into sentences (long
 //! sentences into windows), each reduced to the set of its content terms
-//! (stopwords dropped, English words stemmed with Porter2, numbers and names
-//! kept). A rewrite changes the wording between the facts but keeps most
+//! (the document language's stopwords dropped, words stemmed where Snowball
+//! has the language, numbers and names kept; see [`crate::language`]). A rewrite changes the wording between the facts but keeps most
 //! content terms of each sentence, so units of a rewrite and its source
 //! overlap even when no 5-word run survives.
 
 use crate::hash::stable_hash;
+use crate::language::{profile, Profile};
 use crate::normalize::NormalizedText;
-use rust_stemmers::{Algorithm, Stemmer};
 
 /// Seed of the content-term hash (the bytes "dedup-t1").
 pub const TERM_SEED: u64 = 0x6465_6475_702d_7431;
@@ -220,21 +220,29 @@ pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.binary_search(&word).is_ok()
 }
 
-/// Extracts content-term units. Reusable across documents (holds the
-/// stemmer).
+/// Extracts content-term units of one language. Cheap to make (one per
+/// document is fine): the stopwords and stemmer are built once per language.
 pub struct UnitExtractor {
-    stemmer: Stemmer,
+    language: &'static Profile,
     params: UnitParams,
     memo_hasher: ahash::RandomState,
+    memo_salt: u64,
 }
 
 impl UnitExtractor {
-    /// A new extractor.
+    /// A new extractor for English (and undetermined) text.
     pub fn new(params: UnitParams) -> Self {
+        UnitExtractor::for_language(params, "en")
+    }
+
+    /// A new extractor for the language `code` (see [`profile`]).
+    pub fn for_language(params: UnitParams, code: &str) -> Self {
+        let language = profile(code);
         UnitExtractor {
-            stemmer: Stemmer::create(Algorithm::English),
+            language,
             params,
             memo_hasher: memo_hasher(),
+            memo_salt: language.memo_salt(),
         }
     }
 
@@ -247,6 +255,35 @@ impl UnitExtractor {
     /// whole document pays for the thread-local access once.
     fn cached_term(&self, cache: &mut [(u64, u64)], word: &str) -> Option<u64> {
         self.cached_term_keyed(cache, self.memo_key(word.as_bytes()), word)
+    }
+
+    /// The content term of token `i` of `norm`. A character of a script
+    /// written without spaces (Han, Kana, Thai, ...) is no word on its own:
+    /// its term is the pair it forms with the character right before it
+    /// (most Chinese words are two characters), when both carry content and
+    /// nothing stands between them. Single characters shared by unrelated
+    /// texts on one topic (州, 城, 江) are no evidence; pairs (苏州, 长江)
+    /// are, as words are in spaced scripts.
+    #[inline]
+    fn token_term(
+        &self,
+        cache: &mut [(u64, u64)],
+        keys: &[u64],
+        norm: &NormalizedText,
+        i: usize,
+    ) -> Option<u64> {
+        let word = norm.word(i);
+        let own = self.cached_term_keyed(cache, keys[i], word)?;
+        if !is_unspaced_character(word) {
+            return Some(own);
+        }
+        let prev = norm.word(i.checked_sub(1)?);
+        if !is_unspaced_character(prev) || norm.tokens[i - 1].end != norm.tokens[i].start {
+            return None;
+        }
+        self.cached_term_keyed(cache, keys[i - 1], prev)?;
+        let pair = norm.span(i - 1, i + 1);
+        self.cached_term_keyed(cache, self.memo_key(pair.as_bytes()), pair)
     }
 
     /// [`UnitExtractor::cached_term`] with the word's memo key already
@@ -275,7 +312,9 @@ impl UnitExtractor {
     /// one, which costs several times more per word.
     #[inline]
     fn memo_key(&self, word: &[u8]) -> u64 {
-        self.memo_hasher.hash_one(word)
+        // The memo is shared by the languages of a thread's documents: the
+        // salt keeps one language's terms from answering for another's.
+        self.memo_hasher.hash_one(word) ^ self.memo_salt
     }
 
     /// The memo keys of all words of a text, in order.
@@ -288,15 +327,10 @@ impl UnitExtractor {
     }
 
     fn term_uncached(&self, word: &str) -> Option<u64> {
-        if is_stopword(word) {
+        if self.language.is_stopword(word) {
             return None;
         }
-        let stem = if word.bytes().all(|b| b.is_ascii_lowercase()) {
-            self.stemmer.stem(word)
-        } else {
-            std::borrow::Cow::Borrowed(word)
-        };
-        Some(stable_hash(stem.as_bytes(), TERM_SEED))
+        Some(stable_hash(self.language.stem(word).as_bytes(), TERM_SEED))
     }
 
     /// The sorted, unique content bigrams of a whole text: the same set as
@@ -308,11 +342,11 @@ impl UnitExtractor {
         with_term_cache(|cache| {
             let keys = self.memo_keys(norm);
             let mut prev: Option<u64> = None;
-            for (i, &key) in keys.iter().enumerate() {
+            for i in 0..keys.len() {
                 if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
                     prefetch_slot(cache, ahead);
                 }
-                if let Some(t) = self.cached_term_keyed(cache, key, norm.word(i)) {
+                if let Some(t) = self.token_term(cache, &keys, norm, i) {
                     if let Some(p) = prev {
                         out.push(bigram(p, t));
                     }
@@ -329,13 +363,34 @@ impl UnitExtractor {
 
     /// The units of `text` (the original) given its normalized tokens.
     pub fn units(&self, text: &str, norm: &NormalizedText) -> Vec<Unit> {
-        with_term_cache(|cache| self.units_with(cache, text, norm))
+        self.units_without(text, norm, &[])
     }
 
-    fn units_with(&self, cache: &mut [(u64, u64)], text: &str, norm: &NormalizedText) -> Vec<Unit> {
+    /// [`UnitExtractor::units`], where the sentences numbered in
+    /// `boilerplate` (sorted, indices into [`sentences`]) keep their units
+    /// but no content terms: they can neither seed a passage nor count in a
+    /// window or a bigram.
+    pub fn units_without(
+        &self,
+        text: &str,
+        norm: &NormalizedText,
+        boilerplate: &[u32],
+    ) -> Vec<Unit> {
+        with_term_cache(|cache| self.units_with(cache, text, norm, boilerplate))
+    }
+
+    fn units_with(
+        &self,
+        cache: &mut [(u64, u64)],
+        text: &str,
+        norm: &NormalizedText,
+        boilerplate: &[u32],
+    ) -> Vec<Unit> {
         let keys = self.memo_keys(norm);
         let mut units = Vec::new();
-        for (first, next) in sentences(text, norm) {
+        let mut skip = boilerplate.iter().peekable();
+        for (s, (first, next)) in sentences(text, norm).into_iter().enumerate() {
+            let empty = skip.next_if(|&&b| b as usize == s).is_some();
             let mut from = first;
             while from < next {
                 let to = (from + self.params.max_tokens).min(next);
@@ -345,11 +400,62 @@ impl UnitExtractor {
                 } else {
                     to
                 };
-                units.push(self.unit(cache, &keys, text, norm, from, to));
+                let mut unit = self.unit(cache, &keys, text, norm, from, to);
+                if empty {
+                    unit.terms.clear();
+                    unit.weights.clear();
+                    unit.sequence.clear();
+                }
+                units.push(unit);
                 from = to;
             }
         }
         units
+    }
+
+    /// The content bigrams of a text sentence by sentence, with each
+    /// sentence's hash: the collection decides later which sentences are
+    /// boilerplate ([`SentenceBigrams::finish`]).
+    pub fn sentence_bigrams(&self, text: &str, norm: &NormalizedText) -> SentenceBigrams {
+        let mut pieces = Vec::with_capacity(norm.len());
+        let spans = sentences(text, norm);
+        let mut out = Vec::with_capacity(spans.len());
+        with_term_cache(|cache| {
+            let keys = self.memo_keys(norm);
+            let mut prev: Option<u64> = None;
+            for &(first, next) in &spans {
+                let mut s = SentenceTerms {
+                    hash: sentence_hash(norm, first, next),
+                    from: pieces.len() as u32,
+                    to: 0,
+                    first: None,
+                    last: 0,
+                    joins_previous: false,
+                };
+                for i in first..next {
+                    if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
+                        prefetch_slot(cache, ahead);
+                    }
+                    if let Some(t) = self.token_term(cache, &keys, norm, i) {
+                        if let Some(p) = prev {
+                            pieces.push(bigram(p, t));
+                        }
+                        if s.first.is_none() {
+                            s.first = Some(t);
+                            s.joins_previous = prev.is_some();
+                        }
+                        s.last = t;
+                        prev = Some(t);
+                    }
+                }
+                s.to = pieces.len() as u32;
+                out.push(s);
+            }
+        });
+        SentenceBigrams {
+            pieces,
+            sentences: out,
+        }
     }
 
     fn unit(
@@ -367,7 +473,7 @@ impl UnitExtractor {
             if let Some(&ahead) = keys.get(i + PREFETCH_AHEAD) {
                 prefetch_slot(cache, ahead);
             }
-            if let Some(term) = self.cached_term_keyed(cache, keys[i], word) {
+            if let Some(term) = self.token_term(cache, keys, norm, i) {
                 let t = norm.tokens[i];
                 let original = &text[t.start as usize..t.end as usize];
                 let weight = if word.bytes().any(|b| b.is_ascii_digit()) {
@@ -395,8 +501,101 @@ impl UnitExtractor {
     }
 }
 
+/// True for a token that is one character of a script written without
+/// spaces (see [`crate::normalize::is_unspaced_script`]).
+#[inline]
+fn is_unspaced_character(word: &str) -> bool {
+    // Those scripts' characters take three or four bytes in UTF-8: most
+    // words fail on their length or first byte without being decoded.
+    let b = word.as_bytes();
+    if !(3..=4).contains(&b.len()) || b[0] < 0xE0 {
+        return false;
+    }
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if crate::normalize::is_unspaced_script(c))
+}
+
 /// Seed of the content-bigram hash (the bytes "dedup-b1").
 pub const BIGRAM_SEED: u64 = 0x6465_6475_702d_6231;
+
+/// Seed of the sentence hash (the bytes "dedup-l1").
+pub const SENTENCE_SEED: u64 = 0x6465_6475_702d_6c31;
+
+/// The hash of the normalized text of tokens `from..to`: equal for two
+/// sentences that read the same after normalization (case, width, spacing
+/// and punctuation folded).
+pub fn sentence_hash(norm: &NormalizedText, from: usize, to: usize) -> u64 {
+    stable_hash(norm.span(from, to).as_bytes(), SENTENCE_SEED)
+}
+
+/// One sentence's share of [`SentenceBigrams`].
+#[derive(Debug, Clone)]
+struct SentenceTerms {
+    /// [`sentence_hash`] of the sentence.
+    hash: u64,
+    /// Its bigrams' range in the pieces: each bigram belongs to the sentence
+    /// of its second term.
+    from: u32,
+    to: u32,
+    /// Its first and last content term (`first` is `None` for a sentence
+    /// of stopwords only).
+    first: Option<u64>,
+    last: u64,
+    /// Whether its first bigram joins the last term of an earlier sentence.
+    joins_previous: bool,
+}
+
+/// The content bigrams of a document, kept by sentence until the collection
+/// has said which sentences are boilerplate.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceBigrams {
+    pieces: Vec<u64>,
+    sentences: Vec<SentenceTerms>,
+}
+
+impl SentenceBigrams {
+    /// The hash of each sentence, in text order.
+    pub fn sentence_hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.sentences.iter().map(|s| s.hash)
+    }
+
+    /// The sorted, unique content bigrams of the text without its
+    /// boilerplate sentences (those whose hash `is_boilerplate` accepts),
+    /// and the indices of those sentences. Bigrams join the content terms
+    /// either side of a dropped sentence, as [`content_bigrams`] does over
+    /// the units of [`UnitExtractor::units_without`].
+    pub fn finish(self, is_boilerplate: impl Fn(u64) -> bool) -> (Vec<u64>, Vec<u32>) {
+        let dropped: Vec<u32> = (0..self.sentences.len() as u32)
+            .filter(|&i| is_boilerplate(self.sentences[i as usize].hash))
+            .collect();
+        let mut out = if dropped.is_empty() {
+            self.pieces
+        } else {
+            let mut out = Vec::with_capacity(self.pieces.len());
+            let mut prev: Option<u64> = None;
+            let mut skip = dropped.iter().peekable();
+            for (i, s) in self.sentences.iter().enumerate() {
+                if skip.next_if(|&&d| d as usize == i).is_some() {
+                    continue;
+                }
+                let Some(first) = s.first else { continue };
+                let own = &self.pieces[s.from as usize..s.to as usize];
+                let inner = if s.joins_previous { &own[1..] } else { own };
+                if let Some(p) = prev {
+                    out.push(bigram(p, first));
+                }
+                out.extend_from_slice(inner);
+                prev = Some(s.last);
+            }
+            out
+        };
+        out.sort_unstable();
+        out.dedup();
+        // Kept for the whole run: give back the room of the repeats.
+        out.shrink_to_fit();
+        (out, dropped)
+    }
+}
 
 /// Hash of two consecutive content terms.
 #[inline]
@@ -427,11 +626,12 @@ pub fn content_bigrams<'a>(units: impl IntoIterator<Item = &'a Unit>) -> Vec<u64
 }
 
 /// Sentence spans as token ranges: a sentence ends where the gap between
-/// two tokens holds a line break or sentence-final punctuation. Working on
+/// two tokens holds a line break or sentence-final punctuation (Latin,
+/// CJK 。！？｡, Urdu ۔, Arabic ؟, Devanagari । ॥). Working on
 /// the gaps is linear and much cheaper than full UAX#29 sentence rules,
 /// which give the same cuts on prose; headings and list items, which often
 /// end without punctuation, end at their line break.
-fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
+pub fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
     let tokens = &norm.tokens;
     let mut out = Vec::new();
     let mut first = 0;
@@ -439,7 +639,8 @@ fn sentences(text: &str, norm: &NormalizedText) -> Vec<(usize, usize)> {
         let gap = &text.as_bytes()[tokens[i - 1].end as usize..tokens[i].start as usize];
         let ends = gap.iter().any(|&b| matches!(b, b'.' | b'!' | b'?' | b'\n'))
             || (!gap.is_ascii()
-                && std::str::from_utf8(gap).is_ok_and(|g| g.contains(['。', '！', '？', '…'])));
+                && std::str::from_utf8(gap)
+                    .is_ok_and(|g| g.contains(['。', '！', '？', '…', '｡', '۔', '؟', '।', '॥'])));
         if ends {
             out.push((first, i));
             first = i;
@@ -586,6 +787,80 @@ mod tests {
             ba,
             "whole-text bigrams equal the units' bigrams"
         );
+    }
+
+    #[test]
+    fn sentence_bigrams_equal_whole_text_bigrams_and_drop_boilerplate_like_units() {
+        let text = "(dpa)\nThe minister signed the transport deal in Astana. \
+                    Read more: news from the region every day on our front page.\n\
+                    Officials said the deal covers rail and road freight.";
+        let norm = normalize(text);
+        let ex = UnitExtractor::new(UnitParams::default());
+        let (all, none) = ex.sentence_bigrams(text, &norm).finish(|_| false);
+        assert!(none.is_empty());
+        assert_eq!(all, ex.bigrams(&norm));
+        let hashes: Vec<u64> = ex.sentence_bigrams(text, &norm).sentence_hashes().collect();
+        assert_eq!(hashes.len(), 4);
+        let boilerplate = [hashes[0], hashes[2]];
+        let (kept, dropped) = ex
+            .sentence_bigrams(text, &norm)
+            .finish(|h| boilerplate.contains(&h));
+        assert_eq!(dropped, vec![0, 2]);
+        let units = ex.units_without(text, &norm, &dropped);
+        assert_eq!(kept, content_bigrams(&units));
+        assert!(kept.len() < all.len());
+        assert!(units[0].terms.is_empty() && units[2].terms.is_empty());
+        assert!(!units[1].terms.is_empty() && !units[3].terms.is_empty());
+    }
+
+    #[test]
+    fn sentences_end_at_urdu_hindi_and_chinese_full_stops() {
+        for (code, text) in [
+            ("ur", "لاہور ایک بڑا شہر ہے۔ کراچی ایک بندرگاہ ہے۔"),
+            ("hi", "वाराणसी एक प्राचीन शहर है। लखनऊ राजधानी है।"),
+            ("zh", "苏州位于江苏省南部。杭州位于浙江省北部。"),
+        ] {
+            let ex = UnitExtractor::for_language(UnitParams::default(), code);
+            assert_eq!(ex.units(text, &normalize(text)).len(), 2, "{code}");
+        }
+    }
+
+    #[test]
+    fn urdu_function_words_make_no_content_bigrams() {
+        // Two unrelated sentences that share only grammar: کے، میں، نے، سے.
+        let a = "کھلاڑی نے میچ میں سنچری بنائی اور ٹیم کے کپتان سے بات کی۔";
+        let b = "وزیر نے اجلاس میں بجٹ پیش کیا اور عوام کے نمائندوں سے خطاب کیا۔";
+        let ur = UnitExtractor::for_language(UnitParams::default(), "ur");
+        let (ba, bb) = (ur.bigrams(&normalize(a)), ur.bigrams(&normalize(b)));
+        assert_eq!(crate::shingle::sorted_intersection_len(&ba, &bb), 0);
+        assert!(ur.term("میں").is_none() && ur.term("کھلاڑی").is_some());
+    }
+
+    #[test]
+    fn chinese_terms_are_character_pairs() {
+        let zh = UnitExtractor::for_language(UnitParams::default(), "zh");
+        // 的 is a stopword: 苏州 and 园林 are terms, 州的 and 的园 are not.
+        let text = "苏州的园林";
+        let u = &zh.units(text, &normalize(text))[0];
+        assert_eq!(u.sequence.len(), 2);
+        // Two texts sharing characters but no character pair share no term.
+        let (a, b) = ("州城江", "城州江");
+        let (ua, ub) = (
+            &zh.units(a, &normalize(a))[0],
+            &zh.units(b, &normalize(b))[0],
+        );
+        assert_eq!(
+            crate::shingle::sorted_intersection_len(&ua.terms, &ub.terms),
+            0
+        );
+        let text = "长江三峡。长江上游";
+        let units = zh.units(text, &normalize(text));
+        assert_eq!(
+            crate::shingle::sorted_intersection_len(&units[0].terms, &units[1].terms),
+            1,
+            "长江 in both sentences"
+        );
+        assert_eq!(zh.bigrams(&normalize(text)), content_bigrams(&units));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! it (passages and provenance).
 
 use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowMatch};
+use crate::candidates::CommonBigrams;
 use crate::features::Features;
 use crate::input::Document;
 use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
@@ -278,10 +279,17 @@ pub fn evaluate(
     (fa, ua): (&Features, &[Unit]),
     (fb, ub): (&Features, &[Unit]),
     params: &Params,
+    common: &CommonBigrams,
 ) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
     let sets = set_similarity(fa.shingle_set(), fb.shingle_set());
-    let shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
+    let mut shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
+    // Bigrams common in the collection are no evidence: only rare ones count
+    // as shared (the documents' own counts stay whole, so that a pair's
+    // containment needs no lookup beyond the bigrams it shares).
+    if !common.is_empty() {
+        shared.retain(|&x| !common.contains(x));
+    }
     let shared_bigrams = shared.len();
     let smaller = fa.bigrams.len().min(fb.bigrams.len());
     let bigram_containment = if smaller == 0 {
@@ -623,11 +631,12 @@ pub fn finding(
     b: &Document,
     fb: &Features,
     params: &Params,
+    common: &CommonBigrams,
 ) -> Option<Finding> {
     if (fb.tokens, fb.content_hash) < (fa.tokens, fa.content_hash) {
-        finding_in_order(b, fb, a, fa, params).map(mirrored)
+        finding_in_order(b, fb, a, fa, params, common).map(mirrored)
     } else {
-        finding_in_order(a, fa, b, fb, params)
+        finding_in_order(a, fa, b, fb, params, common)
     }
 }
 
@@ -677,11 +686,12 @@ fn finding_in_order(
     b: &Document,
     fb: &Features,
     params: &Params,
+    common: &CommonBigrams,
 ) -> Option<Finding> {
     let (ua, ub) = (fa.units(a), fb.units(b));
     fa.shingles(a);
     fb.shingles(b);
-    let e = evaluate((fa, ua), (fb, ub), params);
+    let e = evaluate((fa, ua), (fb, ub), params, common);
     let (verdict, score) = decide(&e, params)?;
     let contained = |own: usize| {
         if own == 0 {

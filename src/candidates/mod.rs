@@ -197,6 +197,55 @@ impl RareKeys {
     }
 }
 
+/// Content bigrams too common in the collection to be evidence of reuse:
+/// held by more than [`RareKeys::max_bucket`] documents, or by at least
+/// [`crate::params::RarityParams::min_documents`] and more than
+/// [`crate::params::RarityParams::max_share`] of the documents of their
+/// languages. They make no candidates and do not count as shared.
+#[derive(Debug, Clone, Default)]
+pub struct CommonBigrams {
+    /// Sorted bigram hashes with their lowest [`COMMON_KEY_BITS`] bits
+    /// cleared (how the candidate stage packs them).
+    keys: Vec<u64>,
+}
+
+/// Low bits of a bigram hash that [`CommonBigrams`] ignores: room for
+/// document numbers in the packed keys of the candidate stage (32 bits, any
+/// collection size). Two bigrams agreeing in the other 32 bits are
+/// confused: odds 2^-32 per pair, a rare bigram then not counted.
+pub const COMMON_KEY_BITS: u32 = 32;
+
+impl CommonBigrams {
+    /// From bigram hashes (any order, any low bits).
+    pub fn from_bigrams(bigrams: impl IntoIterator<Item = u64>) -> Self {
+        let mut keys: Vec<u64> = bigrams.into_iter().map(common_key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        CommonBigrams { keys }
+    }
+
+    /// Whether a bigram (or a packed key of one) is common.
+    #[inline]
+    pub fn contains(&self, bigram: u64) -> bool {
+        !self.keys.is_empty() && self.keys.binary_search(&common_key(bigram)).is_ok()
+    }
+
+    /// Number of common bigrams.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when none is.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+#[inline]
+fn common_key(bigram: u64) -> u64 {
+    bigram & !((1u64 << COMMON_KEY_BITS) - 1)
+}
+
 /// Pairs of documents with identical normalized text, found by hash
 /// (`None`: an empty document, never a duplicate). Unordered.
 pub fn exact_pairs(content_hashes: &[Option<u64>]) -> Vec<CandidatePair> {

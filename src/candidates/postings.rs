@@ -4,7 +4,7 @@
 //! implements it, and so does [`MemoryPostings`] for a collection loaded
 //! from disk; a distributed driver would implement it over its own tables.
 
-use super::{band_keys, has_bands, LshParams, RareKeys};
+use super::{band_keys, has_bands, CommonBigrams, LshParams, RareKeys};
 use crate::features::Features;
 use ahash::{AHashMap, AHashSet};
 use std::hash::Hash;
@@ -69,7 +69,8 @@ pub struct CandidateRule {
 /// The stored documents that a scan of the store together with `queries`
 /// could pair with one of `queries`: same content hash, a shared LSH band,
 /// or (rewrite tier) enough shared bigrams that are rare in the union (the
-/// queries' own holders count towards a bigram's bucket). Documents in
+/// queries' own holders count towards a bigram's bucket) and not `common`
+/// in the collection. Documents in
 /// `excluded` (old versions of the queries) are neither returned nor
 /// counted. Sorted, duplicate-free.
 pub fn stored_candidates<P: Postings>(
@@ -77,6 +78,7 @@ pub fn stored_candidates<P: Postings>(
     queries: &[QueryKeys],
     rule: &CandidateRule,
     excluded: &AHashSet<P::Doc>,
+    common: &CommonBigrams,
 ) -> Result<Vec<P::Doc>, P::Error> {
     let mut wanted: AHashSet<P::Doc> = AHashSet::new();
     for q in queries {
@@ -101,6 +103,7 @@ pub fn stored_candidates<P: Postings>(
             &keys,
             rare,
             excluded,
+            &|key| common.contains(key),
         )?);
     }
     if let Some(rare) = rule.verbatim_keys {
@@ -114,6 +117,7 @@ pub fn stored_candidates<P: Postings>(
             &keys,
             rare,
             excluded,
+            &|_| false,
         )?);
     }
     let mut out: Vec<P::Doc> = wanted
@@ -133,6 +137,7 @@ fn rare_key_partners<P: Postings>(
     keys: &[&[u64]],
     rare: RareKeys,
     excluded: &AHashSet<P::Doc>,
+    is_common: &dyn Fn(u64) -> bool,
 ) -> Result<Vec<P::Doc>, P::Error> {
     let mut in_queries: AHashMap<u64, usize> = AHashMap::new();
     for ks in keys {
@@ -148,7 +153,7 @@ fn rare_key_partners<P: Postings>(
         let limit = rare.max_bucket + 1 + excluded.len();
         let mut docs = store.members(kind, key, limit)?;
         docs.retain(|d| !excluded.contains(d));
-        let is_rare = rare.is_rare(docs.len() + held);
+        let is_rare = rare.is_rare(docs.len() + held) && !is_common(key);
         rare_members.insert(key, is_rare.then_some(docs));
     }
     let mut out = Vec::new();

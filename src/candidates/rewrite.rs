@@ -5,7 +5,7 @@
 //! rule of a store through [`super::Postings`].
 
 use super::scatter::{scatter, Scatter};
-use super::{CandidatePair, RareKeys};
+use super::{CandidatePair, CommonBigrams, RareKeys};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -13,13 +13,22 @@ use std::ops::Range;
 /// content bigrams, ignoring bigrams found in more than `max_bigram_bucket`
 /// documents (too common to be evidence). An inverted index of rare seeds:
 /// linear in the bigrams plus the pairs the rare ones make.
-pub fn rewrite_candidate_pairs(bigrams: &[&[u64]], rule: RareKeys) -> Vec<CandidatePair> {
+///
+/// `is_common(bigram, held, holders)` also rules a bigram out (the collection's
+/// share rule, see [`CommonBigrams`]); it is asked of every bigram held by
+/// at least two and at most `max_bucket` documents. Returns the candidates
+/// and the common bigrams (over `max_bucket` or ruled out).
+pub fn rewrite_candidate_pairs(
+    bigrams: &[&[u64]],
+    rule: RareKeys,
+    is_common: &(dyn Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync),
+) -> (Vec<CandidatePair>, CommonBigrams) {
     // Entries are packed into one u64 (high bits of the bigram hash, low
     // bits the document) so the sort moves half the bytes. Dropping low hash
     // bits can only merge two rare bigrams' buckets: extra candidates that
     // verification rejects, never a missed one.
     let doc_bits = usize::BITS - bigrams.len().max(2).leading_zeros();
-    let parts = rare_buckets(bigrams, doc_bits, rule);
+    let (parts, common) = rare_buckets(bigrams, doc_bits, rule, is_common);
     let later = later_members_by_document(bigrams.len(), &parts);
     // Per document `a`, count the buckets it shares with each later document
     // `b` in a dense counter (reset through the list of entries touched).
@@ -67,7 +76,7 @@ pub fn rewrite_candidate_pairs(bigrams: &[&[u64]], rule: RareKeys) -> Vec<Candid
     // Documents in order, each one's partners sorted: already in order (the
     // sort only checks, linear on sorted input).
     out.sort_unstable();
-    out
+    (out, CommonBigrams::from_bigrams(common))
 }
 
 /// Rare buckets of sorted packed keys: runs of one bigram key holding 2 to
@@ -142,7 +151,12 @@ fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMember
 /// by the next 8 bits, finished by insertion sort and the runs read off while
 /// the block is still in cache. Several times faster than sorting the
 /// millions of keys of the rewrite tier and scanning them afterwards.
-fn rare_buckets(sources: &[&[u64]], doc_bits: u32, rule: RareKeys) -> Vec<Buckets> {
+fn rare_buckets(
+    sources: &[&[u64]],
+    doc_bits: u32,
+    rule: RareKeys,
+    is_common: &(dyn Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync),
+) -> (Vec<Buckets>, Vec<u64>) {
     const BITS: u32 = 12;
     const BLOCKS: usize = 1 << BITS;
     const SUB_BITS: u32 = 8;
@@ -163,13 +177,14 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, rule: RareKeys) -> Vec<Bucket
         BLOCKS,
     );
     let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
-    blocks
+    let found: Vec<(Buckets, Vec<u64>)> = blocks
         .par_chunks(16)
         .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
             let mut part = Buckets {
                 members: Vec::new(),
                 spans: Vec::new(),
             };
+            let mut common = Vec::new();
             for keys in chunk {
                 let mut next = [0u32; 1 << SUB_BITS];
                 for &x in keys.iter() {
@@ -204,18 +219,35 @@ fn rare_buckets(sources: &[&[u64]], doc_bits: u32, rule: RareKeys) -> Vec<Bucket
                     while to < sorted.len() && sorted[to] & !doc_mask == bigram {
                         to += 1;
                     }
-                    if to - from >= 2 && rule.is_rare(to - from) {
+                    let run = &sorted[from..to];
+                    if !rule.is_rare(run.len())
+                        || (run.len() >= 2
+                            && is_common(
+                                bigram,
+                                run.len(),
+                                &mut run.iter().map(|&x| (x & doc_mask) as u32),
+                            ))
+                    {
+                        common.push(bigram);
+                    } else if run.len() >= 2 {
                         let first = part.members.len() as u32;
                         part.members
-                            .extend(sorted[from..to].iter().map(|&x| (x & doc_mask) as u32));
+                            .extend(run.iter().map(|&x| (x & doc_mask) as u32));
                         part.spans.push((first, part.members.len() as u32));
                     }
                     from = to;
                 }
             }
-            part
+            (part, common)
         })
-        .collect()
+        .collect();
+    let mut parts = Vec::with_capacity(found.len());
+    let mut common = Vec::new();
+    for (p, c) in found {
+        parts.push(p);
+        common.extend(c);
+    }
+    (parts, common)
 }
 
 /// Consecutive ranges of `0..weights.len()`, each holding at least
@@ -337,13 +369,14 @@ mod tests {
                 }
             }
             assert!(!spans.is_empty());
-            let parts = rare_buckets(
+            let (parts, _) = rare_buckets(
                 &sources,
                 doc_bits,
                 RareKeys {
                     max_bucket,
                     min_shared: 1,
                 },
+                &|_, _, _| false,
             );
             let (mut found_members, mut found_spans) = (Vec::new(), Vec::new());
             for p in &parts {

@@ -137,6 +137,11 @@ pub struct DetectArgs {
     /// paragraph windows for a passage-level finding.
     #[arg(long, default_value_t = 0.53)]
     pub min_window_containment: f64,
+    /// Language of every document, as an ISO 639-1 or 639-3 code (`de`,
+    /// `urd`, ...), instead of detecting each document's: it picks the
+    /// stopwords and stemmer of the rewrite tier.
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
     /// Inside a near-duplicate cluster, report every pair of members, up to
     /// CAP pairs in all (default 100000), not only each member against the
     /// document kept.
@@ -154,6 +159,14 @@ impl DetectArgs {
         p.features.rewrite_tier = !self.no_rewrite;
         p.decision.min_bigram_containment = self.min_bigram_containment;
         p.decision.min_window_containment = self.min_window_containment;
+        if let Some(code) = &self.language {
+            let language = dedup::language::LanguageCode::parse(code).ok_or_else(|| {
+                dedup::Error::Param(format!(
+                    "--language {code}: not a language dedup knows (use an ISO 639-1 or 639-3 code such as de, es, ru, ur, hi, zh)"
+                ))
+            })?;
+            p.features.language = Some(language);
+        }
         p.candidates.all_pairs = self.all_pairs.unwrap_or(0);
         Ok(p)
     }
@@ -261,6 +274,7 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
         loaded.errors,
         &params,
         Scope::All,
+        None,
         &|stage, done, total| {
             if let Some(bar) = &bar {
                 bar.set_message(stage.to_string());

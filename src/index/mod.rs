@@ -15,6 +15,7 @@
 //! an unchanged document is a no-op), so `FULL`'s fsync per commit is not
 //! worth its cost.
 
+mod collection;
 mod schema;
 
 use crate::candidates::{band_keys, has_bands, stored_candidates, KeyKind, Postings, QueryKeys};
@@ -265,7 +266,8 @@ impl Index {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO documents(id, path, content_hash, tokens, text, meta_json, \
-                     bytes, encoding, format) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     bytes, encoding, format, language, signature) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )
                 .map_err(&err)?;
             for (doc, f) in docs.iter().zip(features) {
@@ -304,9 +306,12 @@ impl Index {
                         doc.bytes as i64,
                         enum_str(&doc.encoding),
                         enum_str(&doc.format),
+                        crate::language::language_id(&f.language.code) as i64,
+                        collection::signature_blob(&f.signature),
                     ])
                     .map_err(&err)?;
                 let rowid = tx.last_insert_rowid();
+                collection::store_sentences(&tx, f, rowid, &path)?;
                 if has_bands(&f.signature, lsh) {
                     bands.extend(
                         band_keys(&f.signature, lsh)
@@ -399,6 +404,60 @@ impl Index {
         }
     }
 
+    /// Rowids of the indexed old versions of documents of `new` (same id):
+    /// not part of the union a check compares with.
+    fn replaced_by(&self, new: &[Document]) -> Result<AHashSet<i64>> {
+        let err = sql(&self.path);
+        let mut replaced: AHashSet<i64> = AHashSet::new();
+        let mut by_id = self
+            .conn
+            .prepare_cached("SELECT rowid FROM documents WHERE id = ?1")
+            .map_err(&err)?;
+        for d in new {
+            if let Some(r) = by_id
+                .query_row([&d.id], |r| r.get::<_, i64>(0))
+                .optional()
+                .map_err(&err)?
+            {
+                replaced.insert(r);
+            }
+        }
+        Ok(replaced)
+    }
+
+    /// The bigrams of `new` that are common in the index plus `new` (see
+    /// [`crate::candidates::CommonBigrams`]).
+    pub fn common_bigrams(
+        &self,
+        new: &[Document],
+        new_features: &[Features],
+        params: &Params,
+    ) -> Result<crate::candidates::CommonBigrams> {
+        let replaced = self.replaced_by(new)?;
+        collection::common_bigrams(&self.conn, &self.path, params, new_features, &replaced)
+    }
+
+    /// The boilerplate sentences among those of `new` and of the indexed
+    /// candidates a check compares (features `compared`), decided over the
+    /// index plus `new`.
+    pub fn boilerplate(
+        &self,
+        new: &[Document],
+        new_features: &[Features],
+        compared: &[Features],
+        params: &Params,
+    ) -> Result<crate::boilerplate::Boilerplate> {
+        let replaced = self.replaced_by(new)?;
+        collection::boilerplate(
+            &self.conn,
+            &self.path,
+            params,
+            (new, new_features),
+            compared,
+            &replaced,
+        )
+    }
+
     /// The indexed documents that a scan of the index together with `new`
     /// could pair with a document of `new`, by the candidate rule of
     /// [`stored_candidates`] over this index's [`Postings`]. Indexed
@@ -409,34 +468,20 @@ impl Index {
         new: &[Document],
         new_features: &[Features],
         params: &Params,
+        common: &crate::candidates::CommonBigrams,
     ) -> Result<Vec<Document>> {
         let err = sql(&self.path);
         let new_ids: AHashSet<&str> = new.iter().map(|d| d.id.as_str()).collect();
         // Rowids of the old versions of new documents: their postings are
         // not part of the union.
-        let mut replaced: AHashSet<i64> = AHashSet::new();
-        {
-            let mut by_id = self
-                .conn
-                .prepare_cached("SELECT rowid FROM documents WHERE id = ?1")
-                .map_err(&err)?;
-            for d in new {
-                if let Some(r) = by_id
-                    .query_row([&d.id], |r| r.get::<_, i64>(0))
-                    .optional()
-                    .map_err(&err)?
-                {
-                    replaced.insert(r);
-                }
-            }
-        }
+        let replaced = self.replaced_by(new)?;
         let queries: Vec<QueryKeys> = new_features.iter().map(QueryKeys::of).collect();
         let mut rule = params.candidate_rule();
         if !self.params.rewrite_tier {
             rule.rare_keys = None;
             rule.verbatim_keys = None;
         }
-        let wanted = stored_candidates(self, &queries, &rule, &replaced)?;
+        let wanted = stored_candidates(self, &queries, &rule, &replaced, common)?;
         let mut load = self
             .conn
             .prepare_cached(
@@ -612,6 +657,7 @@ fn delete_entry(
             stmt.execute([k as i64, rowid]).map_err(&err)?;
         }
     }
+    collection::delete_sentences(tx, &f, rowid, path)?;
     tx.execute("DELETE FROM documents WHERE rowid = ?1", [rowid])
         .map_err(&err)?;
     Ok(())

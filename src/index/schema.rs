@@ -15,8 +15,9 @@ use std::path::Path;
 
 /// Version of the table layout and `meta` entries. Bumped on any
 /// incompatible change (2: the feature parameters are one `features`
-/// record instead of one entry each).
-pub const INDEX_SCHEMA_VERSION: u32 = 3;
+/// record instead of one entry each; 4: both the `sentences` and the
+/// `fingerprints` tables).
+pub const INDEX_SCHEMA_VERSION: u32 = 4;
 
 /// Tables. Postings are `WITHOUT ROWID` tables keyed `(key, doc)`: the
 /// primary key is the table, so a lookup by key is one B-tree range and no
@@ -33,11 +34,14 @@ CREATE TABLE documents(
     meta_json TEXT NOT NULL,
     bytes INTEGER NOT NULL,
     encoding TEXT NOT NULL,
-    format TEXT NOT NULL
+    format TEXT NOT NULL,
+    language INTEGER NOT NULL,
+    signature BLOB NOT NULL
 );
 CREATE INDEX documents_content_hash ON documents(content_hash);
 CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE bigrams(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
+CREATE TABLE sentences(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE fingerprints(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 ";
 

@@ -78,7 +78,9 @@ fn candidates_find_the_copy_and_skip_the_old_version() {
         .iter()
         .map(|d| Extractor::new(&params.features).features(d))
         .collect();
-    let found = index.candidates(&new, &f, &params).unwrap();
+    let found = index
+        .candidates(&new, &f, &params, &Default::default())
+        .unwrap();
     let ids: Vec<&str> = found.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, vec!["copy"]);
     assert_eq!(found[0].text, TEXT);

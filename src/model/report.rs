@@ -31,6 +31,13 @@ pub struct DocumentInfo {
     pub meta: DocMeta,
     /// Problems that did not stop it from being compared.
     pub warnings: Vec<String>,
+    /// Its language, as the rewrite tier read it (absent without that tier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::language::DocumentLanguage>,
+    /// Its sentences found to be boilerplate (repeated across the
+    /// collection), which counted for no finding.
+    #[serde(default)]
+    pub boilerplate_sentences: usize,
 }
 
 /// Counts for the summary line.
