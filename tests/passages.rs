@@ -7,29 +7,13 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{document, Rng};
+use common::{document, scan_json as scan, Rng};
 use serde_json::Value;
 use std::path::Path;
 
 /// The documented minimum length of a reworded passage, in words
 /// (`MIN_REWORDED_WORDS` in the pipeline).
 const MIN_REWORDED_WORDS: usize = 10;
-
-fn scan(paths: &[&Path]) -> Value {
-    let out = Command::cargo_bin("dedup")
-        .unwrap()
-        .arg("scan")
-        .args(paths)
-        .args(["--format", "json", "--quiet"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "scan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
 
 fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())

@@ -2,6 +2,8 @@
 //! reference case in `samples/`, passage byte ranges, and the labelled
 //! evaluation sets when `../shared/eval` is present.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -10,17 +12,7 @@ const REWRITE: &str = "000_f7ff5efcf92a0c65.txt";
 const ASTANA_TIMES: &str = "001_0ae9a733e2d797e1.txt";
 
 fn scan_json(dir: &str) -> Value {
-    let out = Command::cargo_bin("dedup")
-        .unwrap()
-        .args(["scan", dir, "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "scan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    common::scan_json(&[Path::new(dir)])
 }
 
 /// Words (alphanumeric runs) in a string, lowercased.

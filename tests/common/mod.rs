@@ -101,3 +101,21 @@ pub fn planted_corpus(seed: u64, originals: usize) -> Vec<(String, String)> {
     }
     out
 }
+
+/// Runs `dedup scan PATHS... --format json --quiet` and returns the
+/// report; the scan must exit 0 or 1.
+pub fn scan_json(paths: &[&Path]) -> serde_json::Value {
+    let out = assert_cmd::Command::cargo_bin("dedup")
+        .unwrap()
+        .arg("scan")
+        .args(paths)
+        .args(["--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "scan failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
