@@ -21,12 +21,39 @@ pub struct PairShape {
     pub containment_a: f64,
     /// Share of b's content bigrams found in a.
     pub containment_b: f64,
+    /// How much of the passages' own vocabulary recurs in the rest of each
+    /// document ([`Cohesion`]), when both documents have a rest to speak of.
+    pub cohesion: Option<Cohesion>,
 }
 
-/// For partial reuse, the asymmetry counts only when the smaller text is at
-/// least this contained in the other (a summary or excerpt); below it the
-/// shared part is a block inside two texts of their own.
-pub const PARTIAL_MIN_CONTAINED: f64 = 0.5;
+/// Lexical cohesion of the shared passages with their surroundings: of the
+/// content terms inside the passages (names and numbers weighted up), the
+/// weighted share that also occurs outside them in the same document. A
+/// passage is written in the vocabulary of the text it was written for; one
+/// pasted into another text brings names and terms its new neighbours never
+/// use. This is the classic intrinsic-plagiarism cue, computed per pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cohesion {
+    /// Weighted share for a, in `[0, 1]`.
+    pub a: f64,
+    /// Weighted share for b, in `[0, 1]`.
+    pub b: f64,
+}
+
+/// For partial reuse, the asymmetry counts only when the smaller text is
+/// nearly all inside the other (a summary or excerpt): below it the shared
+/// part is a block inside two texts of their own, and the numbers fit "an
+/// excerpt of the long one" and "the long one took the short one in" alike.
+pub const PARTIAL_MIN_CONTAINED: f64 = 0.8;
+
+/// For partial reuse, the derived side must also be mostly passage: a
+/// summary or excerpt is, a text that quotes a block is not.
+pub const PARTIAL_MIN_DERIVED_COVERAGE: f64 = 0.6;
+
+/// A cohesion difference below this is no evidence (measured on the shared
+/// sets: above it the side with the more cohesive passage was the source in
+/// every pair; below it the two sides are on one topic and share its words).
+pub const MIN_COHESION_MARGIN: f64 = 0.15;
 
 /// Containment asymmetry below this ratio is no evidence: a rewrite, an
 /// answer or a summary may add up to ~30% material of its own, so a smaller
@@ -174,7 +201,9 @@ fn containment_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut
         (a, b, shape.coverage_a, shape.coverage_b)
     };
     let contained = ca.max(cb);
-    if shape.verdict == Verdict::PartialReuse && contained < PARTIAL_MIN_CONTAINED {
+    if shape.verdict == Verdict::PartialReuse
+        && (contained < PARTIAL_MIN_CONTAINED || cov_derived < PARTIAL_MIN_DERIVED_COVERAGE)
+    {
         // A block shared by two texts that are both mostly their own: the
         // asymmetry only says which one is longer.
         out.push(Evidence {
@@ -210,12 +239,48 @@ fn containment_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut
     });
 }
 
+/// Signal from [`Cohesion`]: the passage belongs to the text whose other
+/// parts use its words. Not for exact copies (no rest on either side).
+fn cohesion_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Vec<Evidence>) {
+    let Some(c) = shape.cohesion else {
+        return;
+    };
+    if shape.verdict == Verdict::Exact {
+        return;
+    }
+    let detail = format!(
+        "{:.0}% of the passages' terms recur elsewhere in {}, {:.0}% elsewhere in {}",
+        c.a * 100.0,
+        a.id,
+        c.b * 100.0,
+        b.id
+    );
+    let margin = (c.a - c.b).abs();
+    if margin < MIN_COHESION_MARGIN {
+        out.push(Evidence {
+            kind: "context".into(),
+            detail: detail + ": the passages fit both texts",
+            favours: None,
+            weight: 0.0,
+        });
+        return;
+    }
+    let home = if c.a > c.b { a } else { b };
+    out.push(Evidence {
+        kind: "context".into(),
+        detail: format!("{detail}: the passages belong to {}'s text", home.id),
+        favours: Some(home.id.clone()),
+        weight: round4(0.6 + (margin - MIN_COHESION_MARGIN).min(0.3)),
+    });
+}
+
 /// Weighs the evidence for a finding between `a` and `b`.
 pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
     let mut evidence = Vec::new();
     date_evidence(a, b, &mut evidence);
     attribution_evidence(a, b, &mut evidence);
     containment_evidence(a, b, shape, &mut evidence);
+    cohesion_evidence(a, b, shape, &mut evidence);
     let vote = |id: &str| {
         evidence
             .iter()
@@ -254,6 +319,7 @@ mod tests {
             passages: 3,
             containment_a,
             containment_b,
+            cohesion: None,
         }
     }
 
@@ -276,6 +342,7 @@ mod tests {
             passages: 1,
             containment_a: 0.9,
             containment_b: 0.1,
+            cohesion: None,
         };
         assert_eq!(
             attribute(&doc("quote", None, ""), &doc("long", None, ""), &s).source,
@@ -292,6 +359,7 @@ mod tests {
             passages: 1,
             containment_a: 0.38,
             containment_b: 0.12,
+            cohesion: None,
         };
         assert_eq!(
             attribute(&doc("short", None, ""), &doc("long", None, ""), &s).source,

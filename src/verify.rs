@@ -3,6 +3,7 @@
 //! make it a finding of some [`Verdict`], and the [`Finding`] that explains
 //! it (passages and provenance).
 
+use ahash::{AHashMap, AHashSet};
 use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowMatch};
 use crate::candidates::CommonBigrams;
 use crate::features::Features;
@@ -10,7 +11,7 @@ use crate::input::Document;
 use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
-use crate::provenance::{attribute, PairShape};
+use crate::provenance::{attribute, Cohesion, PairShape};
 use crate::shingle::{sorted_intersection_len, Shingles};
 use crate::units::Unit;
 use crate::verbatim::{self, Run};
@@ -700,6 +701,13 @@ fn finding_in_order(
             e.shared_bigrams as f64 / own as f64
         }
     };
+    let passages = report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs);
+    let spans_a: Vec<[usize; 2]> = passages.iter().map(|p| p.a).collect();
+    let spans_b: Vec<[usize; 2]> = passages.iter().map(|p| p.b).collect();
+    let cohesion = match (cohesion(ua, &spans_a), cohesion(ub, &spans_b)) {
+        (Some(a), Some(b)) => Some(Cohesion { a, b }),
+        _ => None,
+    };
     let shape = PairShape {
         verdict,
         coverage_a: e.coverage_a,
@@ -707,6 +715,7 @@ fn finding_in_order(
         passages: e.passages.len(),
         containment_a: contained(fa.bigrams.len()),
         containment_b: contained(fb.bigrams.len()),
+        cohesion,
     };
     let prov = attribute(a, b, &shape);
     Some(Finding {
@@ -722,10 +731,51 @@ fn finding_in_order(
         source: prov.source,
         confidence: prov.confidence,
         evidence: prov.evidence,
-        passages: report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
+        passages,
         cluster_a: None,
         cluster_b: None,
     })
+}
+
+/// Below this much weight of content terms inside the passages, or this
+/// share of the document's tokens outside them, cohesion says nothing.
+const MIN_COHESION_TERMS: u32 = 10;
+const MIN_COHESION_REST: f64 = 0.2;
+
+/// The weighted share of the content terms of the units inside `spans`
+/// (byte ranges) that also occur in a unit outside them ([`Cohesion`]).
+fn cohesion(units: &[Unit], spans: &[[usize; 2]]) -> Option<f64> {
+    let inside = |u: &Unit| {
+        spans
+            .iter()
+            .any(|s| (u.start as usize) < s[1] && s[0] < u.end as usize)
+    };
+    let mut own: AHashMap<u64, u8> = AHashMap::new();
+    let mut rest: AHashSet<u64> = AHashSet::new();
+    let (mut rest_tokens, mut all_tokens) = (0usize, 0usize);
+    for u in units {
+        all_tokens += u.tokens();
+        if inside(u) {
+            for (&t, &w) in u.terms.iter().zip(&u.weights) {
+                let e = own.entry(t).or_default();
+                *e = (*e).max(w);
+            }
+        } else {
+            rest_tokens += u.tokens();
+            rest.extend(u.terms.iter().copied());
+        }
+    }
+    let total: u32 = own.values().map(|&w| u32::from(w)).sum();
+    if total < MIN_COHESION_TERMS || (rest_tokens as f64) < MIN_COHESION_REST * all_tokens as f64
+    {
+        return None;
+    }
+    let recurring: u32 = own
+        .iter()
+        .filter(|(t, _)| rest.contains(t))
+        .map(|(_, &w)| u32::from(w))
+        .sum();
+    Some(f64::from(recurring) / f64::from(total))
 }
 
 #[cfg(test)]
