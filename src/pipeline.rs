@@ -267,6 +267,8 @@ pub fn scan_with_progress(
             .total_cmp(&x.score)
             .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
+    // Directions that only the whole graph of findings shows.
+    crate::provenance::collection::resolve(&mut findings);
     timings.insert("verify_align".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();

@@ -3,7 +3,6 @@
 //! make it a finding of some [`Verdict`], and the [`Finding`] that explains
 //! it (passages and provenance).
 
-use ahash::{AHashMap, AHashSet};
 use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowMatch};
 use crate::candidates::CommonBigrams;
 use crate::features::Features;
@@ -11,10 +10,11 @@ use crate::input::Document;
 use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
-use crate::provenance::{attribute, Cohesion, PairShape};
+use crate::provenance::{attribute, Cohesion, PairShape, Specifics};
 use crate::shingle::{sorted_intersection_len, Shingles};
 use crate::units::Unit;
 use crate::verbatim::{self, Run};
+use ahash::{AHashMap, AHashSet};
 
 /// The "mostly" of "mostly the same words": a passage is verbatim when at
 /// least this share of the smaller side's word trigrams is in the other,
@@ -716,6 +716,7 @@ fn finding_in_order(
         containment_a: contained(fa.bigrams.len()),
         containment_b: contained(fb.bigrams.len()),
         cohesion,
+        specifics: specifics(ua, ub),
     };
     let prov = attribute(a, b, &shape);
     Some(Finding {
@@ -735,6 +736,25 @@ fn finding_in_order(
         cluster_a: None,
         cluster_b: None,
     })
+}
+
+/// Distinct names and numbers (terms of weight 2 or more) of two documents
+/// and how many they share.
+fn specifics(ua: &[Unit], ub: &[Unit]) -> Specifics {
+    let set = |units: &[Unit]| -> AHashSet<u64> {
+        units
+            .iter()
+            .flat_map(|u| u.terms.iter().zip(&u.weights))
+            .filter(|(_, &w)| w >= 2)
+            .map(|(&t, _)| t)
+            .collect()
+    };
+    let (sa, sb) = (set(ua), set(ub));
+    Specifics {
+        a: sa.len(),
+        b: sb.len(),
+        shared: sa.intersection(&sb).count(),
+    }
 }
 
 /// Below this much weight of content terms inside the passages, or this
@@ -766,8 +786,7 @@ fn cohesion(units: &[Unit], spans: &[[usize; 2]]) -> Option<f64> {
         }
     }
     let total: u32 = own.values().map(|&w| u32::from(w)).sum();
-    if total < MIN_COHESION_TERMS || (rest_tokens as f64) < MIN_COHESION_REST * all_tokens as f64
-    {
+    if total < MIN_COHESION_TERMS || (rest_tokens as f64) < MIN_COHESION_REST * all_tokens as f64 {
         return None;
     }
     let recurring: u32 = own

@@ -6,6 +6,8 @@
 use crate::input::Document;
 use crate::model::{round4, Evidence, Verdict};
 
+pub mod collection;
+
 /// What the provenance stage knows about an aligned pair.
 #[derive(Debug, Clone, Copy)]
 pub struct PairShape {
@@ -24,8 +26,33 @@ pub struct PairShape {
     /// How much of the passages' own vocabulary recurs in the rest of each
     /// document ([`Cohesion`]), when both documents have a rest to speak of.
     pub cohesion: Option<Cohesion>,
+    /// Names and numbers of each document found in the other.
+    pub specifics: Specifics,
 }
 
+/// The names and numbers (the facts a rewrite keeps or drops but cannot
+/// invent) of two documents, and how many of them they share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Specifics {
+    /// Distinct names and numbers of a.
+    pub a: usize,
+    /// Distinct names and numbers of b.
+    pub b: usize,
+    /// Names and numbers in both.
+    pub shared: usize,
+}
+
+/// Specifics asymmetry is read only when both documents are mostly one
+/// another (a whole-document rewrite) and hold at least this many names and
+/// numbers each: a few shared names say nothing.
+pub const MIN_SPECIFICS: usize = 15;
+
+/// Minimum passage coverage of both sides for the specifics signal.
+pub const SPECIFICS_MIN_COVERAGE: f64 = 0.5;
+
+/// The source must hold at least this share of specifics the other lacks,
+/// and the other at most a third of that share the source lacks.
+pub const MIN_DROPPED: f64 = 0.1;
 /// Lexical cohesion of the shared passages with their surroundings: of the
 /// content terms inside the passages (names and numbers weighted up), the
 /// weighted share that also occurs outside them in the same document. A
@@ -274,6 +301,50 @@ fn cohesion_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Ve
     });
 }
 
+/// Signal from [`Specifics`]: a rewrite of a whole document keeps some of
+/// its names and numbers and drops others, but has none of its own to add,
+/// so the source holds specifics the rewrite lacks and not the reverse.
+fn specifics_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Vec<Evidence>) {
+    let s = shape.specifics;
+    if shape.verdict == Verdict::Exact
+        || shape.coverage_a.min(shape.coverage_b) < SPECIFICS_MIN_COVERAGE
+        || s.a.min(s.b) < MIN_SPECIFICS
+    {
+        return;
+    }
+    let (ia, ib) = (s.shared as f64 / s.a as f64, s.shared as f64 / s.b as f64);
+    let detail = format!(
+        "{:.0}% of {}'s names and numbers are in {}, {:.0}% of {}'s are in {}",
+        ia * 100.0,
+        a.id,
+        b.id,
+        ib * 100.0,
+        b.id,
+        a.id
+    );
+    // Shares near 1 compare by what is missing: the facts one side dropped
+    // against those the other would have had to invent.
+    let (missing_a, missing_b) = (1.0 - ia, 1.0 - ib);
+    let (dropped, invented) = (missing_a.max(missing_b), missing_a.min(missing_b));
+    if dropped < MIN_DROPPED || invented > dropped / 3.0 {
+        out.push(Evidence {
+            kind: "specifics".into(),
+            detail: detail + ": no clear asymmetry",
+            favours: None,
+            weight: 0.0,
+        });
+        return;
+    }
+    // The document whose specifics are all in the other is the rewrite.
+    let (source, derived) = if ia > ib { (b, a) } else { (a, b) };
+    out.push(Evidence {
+        kind: "specifics".into(),
+        detail: format!("{detail}: {} has facts {} dropped", source.id, derived.id),
+        favours: Some(source.id.clone()),
+        weight: 0.6,
+    });
+}
+
 /// Weighs the evidence for a finding between `a` and `b`.
 pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
     let mut evidence = Vec::new();
@@ -281,6 +352,18 @@ pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
     attribution_evidence(a, b, &mut evidence);
     containment_evidence(a, b, shape, &mut evidence);
     cohesion_evidence(a, b, shape, &mut evidence);
+    specifics_evidence(a, b, shape, &mut evidence);
+    let (source, confidence) = weigh(&evidence, &a.id, &b.id);
+    Provenance {
+        confidence,
+        source,
+        evidence,
+    }
+}
+
+/// The named source (or none) and its confidence from a list of evidence
+/// between documents `a` and `b`.
+pub fn weigh(evidence: &[Evidence], a: &str, b: &str) -> (Option<String>, f64) {
     let vote = |id: &str| {
         evidence
             .iter()
@@ -288,15 +371,14 @@ pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
             .map(|e| e.weight)
             .sum::<f64>()
     };
-    let (va, vb) = (vote(&a.id), vote(&b.id));
+    let (va, vb) = (vote(a), vote(b));
     // Confidence grows with the margin and shrinks when signals disagree.
     let confidence = round4(((va - vb).abs() / (va + vb + 0.3)).min(1.0));
-    let source =
-        (confidence >= MIN_CONFIDENCE).then(|| if va > vb { a.id.clone() } else { b.id.clone() });
-    Provenance {
-        confidence: if source.is_some() { confidence } else { 0.0 },
-        source,
-        evidence,
+    if confidence >= MIN_CONFIDENCE {
+        let source = if va > vb { a } else { b };
+        (Some(source.to_string()), confidence)
+    } else {
+        (None, 0.0)
     }
 }
 
@@ -320,6 +402,7 @@ mod tests {
             containment_a,
             containment_b,
             cohesion: None,
+            specifics: Specifics::default(),
         }
     }
 
@@ -343,6 +426,7 @@ mod tests {
             containment_a: 0.9,
             containment_b: 0.1,
             cohesion: None,
+            specifics: Specifics::default(),
         };
         assert_eq!(
             attribute(&doc("quote", None, ""), &doc("long", None, ""), &s).source,
@@ -360,6 +444,7 @@ mod tests {
             containment_a: 0.38,
             containment_b: 0.12,
             cohesion: None,
+            specifics: Specifics::default(),
         };
         assert_eq!(
             attribute(&doc("short", None, ""), &doc("long", None, ""), &s).source,
