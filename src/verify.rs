@@ -704,9 +704,9 @@ fn finding_in_order(
     let passages = report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs);
     let spans_a: Vec<[usize; 2]> = passages.iter().map(|p| p.a).collect();
     let spans_b: Vec<[usize; 2]> = passages.iter().map(|p| p.b).collect();
-    let cohesion = match (cohesion(ua, &spans_a), cohesion(ub, &spans_b)) {
-        (Some(a), Some(b)) => Some(Cohesion { a, b }),
-        _ => None,
+    let cohesion = Cohesion {
+        a: cohesion(ua, &spans_a),
+        b: cohesion(ub, &spans_b),
     };
     let shape = PairShape {
         verdict,
@@ -717,6 +717,8 @@ fn finding_in_order(
         containment_b: contained(fb.bigrams.len()),
         cohesion,
         specifics: specifics(ua, ub),
+        spread_a: spread(&spans_a),
+        spread_b: spread(&spans_b),
     };
     let prov = attribute(a, b, &shape);
     Some(Finding {
@@ -736,6 +738,36 @@ fn finding_in_order(
         cluster_a: None,
         cluster_b: None,
     })
+}
+
+/// Share of the stretch from the first to the last of `spans` (byte
+/// ranges) that no span covers. Spans under a tenth of the total (a
+/// headline echoed at the top of a page) do not stretch it.
+fn spread(spans: &[[usize; 2]]) -> f64 {
+    let total: usize = spans.iter().map(|s| s[1].saturating_sub(s[0])).sum();
+    let spans: Vec<[usize; 2]> = spans
+        .iter()
+        .copied()
+        .filter(|s| 10 * s[1].saturating_sub(s[0]) >= total)
+        .collect();
+    let (Some(first), Some(last)) = (
+        spans.iter().map(|s| s[0]).min(),
+        spans.iter().map(|s| s[1]).max(),
+    ) else {
+        return 0.0;
+    };
+    let mut sorted = spans;
+    sorted.sort_unstable();
+    let (mut covered, mut end) = (0usize, first);
+    for s in sorted {
+        let from = s[0].max(end);
+        if s[1] > from {
+            covered += s[1] - from;
+            end = s[1];
+        }
+    }
+    let stretch = last.saturating_sub(first).max(1);
+    1.0 - covered as f64 / stretch as f64
 }
 
 /// Distinct names and numbers (terms of weight 2 or more) of two documents

@@ -75,8 +75,10 @@ fn overlap_share(x: &[[usize; 2]], y: &[[usize; 2]]) -> f64 {
 
 /// Applies the collection rules to `findings` in place (see the module
 /// documentation). Deterministic: the result depends only on the findings'
-/// contents, not their order.
-pub fn resolve(findings: &mut [Finding]) {
+/// contents, not their order. `same_cluster` tells whether two documents
+/// are in one near-duplicate cluster, whose pairs other than those with its
+/// representative are not verified: their similarity is unknown, not 0.
+pub fn resolve(findings: &mut [Finding], same_cluster: &dyn Fn(&str, &str) -> bool) {
     let mut ids: Vec<String> = findings
         .iter()
         .flat_map(|f| [f.a.clone(), f.b.clone()])
@@ -125,7 +127,13 @@ pub fn resolve(findings: &mut [Finding]) {
                 .then(x.partner.cmp(&y.partner))
         });
     }
-    let between = |x: u32, y: u32| score.get(&(x.min(y), x.max(y))).copied().unwrap_or(0.0);
+    // The score of the finding between two documents: 0 when they were
+    // compared and are no finding, unknown (`None`) inside a cluster.
+    let between = |x: u32, y: u32| match score.get(&(x.min(y), x.max(y))) {
+        Some(&s) => Some(s),
+        None if same_cluster(&ids[x as usize], &ids[y as usize]) => None,
+        None => Some(0.0),
+    };
     let mut added: Vec<Vec<Evidence>> = (0..findings.len()).map(|_| Vec::new()).collect();
 
     for (d, own) in sides.iter().enumerate() {
@@ -137,7 +145,7 @@ pub fn resolve(findings: &mut [Finding]) {
             let dx = findings[x.finding].score;
             let fits = star.iter().all(|y| {
                 let dy = findings[y.finding].score;
-                between(x.partner, y.partner) < dx.min(dy)
+                between(x.partner, y.partner).is_some_and(|s| s < dx.min(dy))
                     && overlap_share(&x.spans, &y.spans) >= MIN_SAME_REGION
             });
             if fits {
@@ -391,7 +399,7 @@ mod tests {
             finding("s", "z", 0.85, [5, 100], [0, 95]),
             finding("x", "y", 0.5, [10, 110], [50, 150]),
         ];
-        resolve(&mut f);
+        resolve(&mut f, &|_, _| false);
         for k in 0..3 {
             assert_eq!(f[k].source.as_deref(), Some("s"), "{:?}", f[k].evidence);
         }
@@ -408,7 +416,7 @@ mod tests {
             finding("b", "d", 0.6, [0, 100], [0, 100]),
             finding("a", "d", 0.4, [0, 100], [0, 100]),
         ];
-        resolve(&mut f);
+        resolve(&mut f, &|_, _| false);
         assert!(f.iter().all(|f| f.source.is_none()), "{f:?}");
     }
 
@@ -422,7 +430,7 @@ mod tests {
         for k in 0..2 {
             f[k].source = Some(f[k].b.clone());
         }
-        resolve(&mut f);
+        resolve(&mut f, &|_, _| false);
         assert_eq!(f[2].source.as_deref(), Some("s3"), "{:?}", f[2].evidence);
     }
 
@@ -443,7 +451,7 @@ mod tests {
                 weight: 0.9,
             });
         }
-        resolve(&mut f);
+        resolve(&mut f, &|_, _| false);
         assert_eq!(f[2].source, None);
         assert_eq!(f[0].source.as_deref(), Some("a"));
     }

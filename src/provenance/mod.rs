@@ -25,10 +25,49 @@ pub struct PairShape {
     pub containment_b: f64,
     /// How much of the passages' own vocabulary recurs in the rest of each
     /// document ([`Cohesion`]), when both documents have a rest to speak of.
-    pub cohesion: Option<Cohesion>,
+    pub cohesion: Cohesion,
     /// Names and numbers of each document found in the other.
     pub specifics: Specifics,
+    /// Share of the stretch from a's first passage to its last that lies
+    /// outside the passages: 0 when a's passages form one block.
+    pub spread_a: f64,
+    /// The same for b.
+    pub spread_b: f64,
 }
+
+impl PairShape {
+    /// Whether one document sits whole, as one block, inside the other,
+    /// which has material of its own around it. That fits "an excerpt of
+    /// the long one" and "the long one took the short one in" alike (a
+    /// syndicated story, a quotation), unlike a summary or condensation,
+    /// whose material is spread through its source.
+    pub fn one_block_inside(&self) -> bool {
+        let inside = |cov_small: f64, cov_large: f64, spread_large: f64| {
+            cov_small >= BLOCK_MIN_COVERAGE
+                && cov_large < BLOCK_MAX_HOST_COVERAGE
+                && spread_large <= BLOCK_MAX_SPREAD
+        };
+        inside(self.coverage_a, self.coverage_b, self.spread_b)
+            || inside(self.coverage_b, self.coverage_a, self.spread_a)
+    }
+}
+
+/// [`PairShape::one_block_inside`]: the inner document is at least this
+/// covered, the host at most [`BLOCK_MAX_HOST_COVERAGE`] (a fifth of it its
+/// own, enough to measure its cohesion), and at most [`BLOCK_MAX_SPREAD`]
+/// of the host's passage stretch is its own text.
+pub const BLOCK_MIN_COVERAGE: f64 = 0.8;
+/// See [`BLOCK_MIN_COVERAGE`].
+pub const BLOCK_MAX_HOST_COVERAGE: f64 = 0.8;
+/// See [`BLOCK_MIN_COVERAGE`].
+pub const BLOCK_MAX_SPREAD: f64 = 0.1;
+
+/// A host whose own text (outside the block) carries at least this share
+/// of the block's terms continues its subject: the block is an excerpt or
+/// lead of it (a summary pattern), and containment votes as usual. Below it
+/// the host's own text is about something else, which fits a page that took
+/// the block in as well.
+pub const BLOCK_HOST_COHESION: f64 = 0.15;
 
 /// The names and numbers (the facts a rewrite keeps or drops but cannot
 /// invent) of two documents, and how many of them they share.
@@ -51,20 +90,25 @@ pub const MIN_SPECIFICS: usize = 15;
 pub const SPECIFICS_MIN_COVERAGE: f64 = 0.5;
 
 /// The source must hold at least this share of specifics the other lacks,
-/// and the other at most a third of that share the source lacks.
+/// and the other at most [`MAX_INVENTED`] (about one stray in fifty): a
+/// rewrite that brings names and numbers of its own has added material,
+/// and then the asymmetry says nothing.
 pub const MIN_DROPPED: f64 = 0.1;
+/// See [`MIN_DROPPED`].
+pub const MAX_INVENTED: f64 = 0.02;
 /// Lexical cohesion of the shared passages with their surroundings: of the
 /// content terms inside the passages (names and numbers weighted up), the
 /// weighted share that also occurs outside them in the same document. A
 /// passage is written in the vocabulary of the text it was written for; one
 /// pasted into another text brings names and terms its new neighbours never
 /// use. This is the classic intrinsic-plagiarism cue, computed per pair.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Cohesion {
-    /// Weighted share for a, in `[0, 1]`.
-    pub a: f64,
-    /// Weighted share for b, in `[0, 1]`.
-    pub b: f64,
+    /// Weighted share for a, in `[0, 1]`; `None` when a has too little
+    /// text outside the passages.
+    pub a: Option<f64>,
+    /// The same for b.
+    pub b: Option<f64>,
 }
 
 /// For partial reuse, the asymmetry counts only when the smaller text is
@@ -222,7 +266,7 @@ fn containment_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut
         return;
     }
     // The more-contained document is the derived one; the other the source.
-    let (source, derived, cov_source, cov_derived) = if ca > cb {
+    let (source, derived, _, cov_derived) = if ca > cb {
         (b, a, shape.coverage_b, shape.coverage_a)
     } else {
         (a, b, shape.coverage_a, shape.coverage_b)
@@ -243,11 +287,17 @@ fn containment_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut
         });
         return;
     }
-    if shape.verdict == Verdict::PartialReuse && cov_derived >= 0.8 && cov_source < 0.25 {
+    let host_cohesion = if std::ptr::eq(source, a) {
+        shape.cohesion.a
+    } else {
+        shape.cohesion.b
+    };
+    let host_continues = host_cohesion.is_some_and(|c| c >= BLOCK_HOST_COHESION);
+    if shape.one_block_inside() && !host_continues {
         out.push(Evidence {
             kind: "containment".into(),
             detail: format!(
-                "{detail}: {} sits as one block in {}, which fits a quotation as well as an excerpt",
+                "{detail}: {} sits as one block in {}, whose own text hardly uses its words: a quotation or a syndicated story fits as well as an excerpt",
                 derived.id, source.id
             ),
             favours: None,
@@ -269,7 +319,7 @@ fn containment_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut
 /// Signal from [`Cohesion`]: the passage belongs to the text whose other
 /// parts use its words. Not for exact copies (no rest on either side).
 fn cohesion_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Vec<Evidence>) {
-    let Some(c) = shape.cohesion else {
+    let (Some(ca), Some(cb)) = (shape.cohesion.a, shape.cohesion.b) else {
         return;
     };
     if shape.verdict == Verdict::Exact {
@@ -277,12 +327,12 @@ fn cohesion_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Ve
     }
     let detail = format!(
         "{:.0}% of the passages' terms recur elsewhere in {}, {:.0}% elsewhere in {}",
-        c.a * 100.0,
+        ca * 100.0,
         a.id,
-        c.b * 100.0,
+        cb * 100.0,
         b.id
     );
-    let margin = (c.a - c.b).abs();
+    let margin = (ca - cb).abs();
     if margin < MIN_COHESION_MARGIN {
         out.push(Evidence {
             kind: "context".into(),
@@ -292,7 +342,7 @@ fn cohesion_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut Ve
         });
         return;
     }
-    let home = if c.a > c.b { a } else { b };
+    let home = if ca > cb { a } else { b };
     out.push(Evidence {
         kind: "context".into(),
         detail: format!("{detail}: the passages belong to {}'s text", home.id),
@@ -309,6 +359,7 @@ fn specifics_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut V
     if shape.verdict == Verdict::Exact
         || shape.coverage_a.min(shape.coverage_b) < SPECIFICS_MIN_COVERAGE
         || s.a.min(s.b) < MIN_SPECIFICS
+        || shape.one_block_inside()
     {
         return;
     }
@@ -326,7 +377,7 @@ fn specifics_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut V
     // against those the other would have had to invent.
     let (missing_a, missing_b) = (1.0 - ia, 1.0 - ib);
     let (dropped, invented) = (missing_a.max(missing_b), missing_a.min(missing_b));
-    if dropped < MIN_DROPPED || invented > dropped / 3.0 {
+    if dropped < MIN_DROPPED || invented > MAX_INVENTED {
         out.push(Evidence {
             kind: "specifics".into(),
             detail: detail + ": no clear asymmetry",
@@ -401,8 +452,10 @@ mod tests {
             passages: 3,
             containment_a,
             containment_b,
-            cohesion: None,
+            cohesion: Cohesion::default(),
             specifics: Specifics::default(),
+            spread_a: 1.0,
+            spread_b: 1.0,
         }
     }
 
@@ -425,8 +478,10 @@ mod tests {
             passages: 1,
             containment_a: 0.9,
             containment_b: 0.1,
-            cohesion: None,
+            cohesion: Cohesion::default(),
             specifics: Specifics::default(),
+            spread_a: 1.0,
+            spread_b: 1.0,
         };
         assert_eq!(
             attribute(&doc("quote", None, ""), &doc("long", None, ""), &s).source,
@@ -443,8 +498,10 @@ mod tests {
             passages: 1,
             containment_a: 0.38,
             containment_b: 0.12,
-            cohesion: None,
+            cohesion: Cohesion::default(),
             specifics: Specifics::default(),
+            spread_a: 1.0,
+            spread_b: 1.0,
         };
         assert_eq!(
             attribute(&doc("short", None, ""), &doc("long", None, ""), &s).source,
