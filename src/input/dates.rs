@@ -5,8 +5,9 @@
 //!   the documents.
 //! - `--dates git`: the time of the commit that added each file (renames
 //!   followed), read in one `git log` pass per work tree. Files that were
-//!   never committed get no date and a warning; inputs outside any work
-//!   tree get none and an error entry naming the path.
+//!   never committed, or were added before a shallow clone's history
+//!   begins, get no date and a warning; inputs outside any work tree get
+//!   none and an error entry naming the path.
 //! - `--dates mtime`: each file's modification time, weak evidence (a copy,
 //!   a checkout or an edit resets it).
 //!
@@ -15,7 +16,7 @@
 //! as UTC timestamps, `2024-03-06T10:00:00Z`.
 
 use super::{DateSource, Document, InputError, Loaded};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Where `--dates` takes dates from.
@@ -108,7 +109,7 @@ fn apply_mtime(out: &mut Loaded) {
 
 fn apply_git(roots: &[PathBuf], out: &mut Loaded) {
     let mut work_trees: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    let mut logs: HashMap<PathBuf, Result<HashMap<String, i64>, String>> = HashMap::new();
+    let mut logs: HashMap<PathBuf, Result<HashMap<String, FirstAdd>, String>> = HashMap::new();
     let mut outside = BTreeSet::new();
     let mut failed = BTreeSet::new();
     for d in undated(&mut out.documents) {
@@ -146,10 +147,14 @@ fn apply_git(roots: &[PathBuf], out: &mut Loaded) {
             .collect::<Vec<_>>()
             .join("/");
         match first.get(&relative) {
-            Some(&secs) => {
+            Some(&FirstAdd::At(secs)) => {
                 d.meta.date = Some(utc_timestamp(secs));
                 d.meta.date_source = Some(DateSource::Git);
             }
+            Some(FirstAdd::BeforeShallowHistory) => d.warnings.push(
+                "--dates git: added before the history of this shallow clone begins: no date (fetch the full history)"
+                    .into(),
+            ),
             None => d.warnings.push(
                 "--dates git: file not committed to git (untracked, or added but not committed): no date"
                     .into(),
@@ -180,14 +185,44 @@ fn work_tree_of(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Every path ever added in the work tree at `top`, relative to it, with
-/// the Unix time of the commit that first added it, from one `git log`
-/// pass (oldest commit first, renames followed).
-fn first_commits(top: &Path) -> Result<HashMap<String, i64>, String> {
-    let output = std::process::Command::new("git")
+/// When a path was first added to a work tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstAdd {
+    /// By a commit made at this Unix time.
+    At(i64),
+    /// In a commit at the edge of a shallow clone's history, which shows
+    /// every older file as added: the real time is not known.
+    BeforeShallowHistory,
+}
+
+impl FirstAdd {
+    /// The earlier of two; a shallow edge is older than anything after it.
+    fn min(self, other: FirstAdd) -> FirstAdd {
+        match (self, other) {
+            (FirstAdd::At(a), FirstAdd::At(b)) => FirstAdd::At(a.min(b)),
+            _ => FirstAdd::BeforeShallowHistory,
+        }
+    }
+}
+
+fn git(top: &Path, args: &[&str]) -> Result<std::process::Output, String> {
+    std::process::Command::new("git")
         .arg("-C")
         .arg(top)
-        .args([
+        .args(args)
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git ({e})"))
+}
+
+/// Every path ever added in the work tree at `top`, relative to it, with
+/// when it was first added, from one `git log` pass (oldest commit first,
+/// renames followed).
+fn first_commits(top: &Path) -> Result<HashMap<String, FirstAdd>, String> {
+    let output = git(
+        top,
+        &[
             // Signatures would add lines to the output.
             "-c",
             "log.showSignature=false",
@@ -197,14 +232,11 @@ fn first_commits(top: &Path) -> Result<HashMap<String, i64>, String> {
             "-M",
             "--name-status",
             "--diff-filter=AR",
-            "--format=%x01%at",
-        ])
-        .env("LC_ALL", "C")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run git ({e})"))?;
+            "--format=%x01%at %H",
+        ],
+    )?;
     if output.status.success() {
-        return Ok(parse_git_log(&output.stdout));
+        return Ok(parse_git_log(&output.stdout, &shallow_edges(top)));
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     if stderr.contains("does not have any commits") {
@@ -213,34 +245,57 @@ fn first_commits(top: &Path) -> Result<HashMap<String, i64>, String> {
     Err(format!("git log failed: {}", stderr.trim()))
 }
 
-/// Parses `git log -z --name-status --format=%x01%at` output, oldest commit
-/// first: each commit is `\x01TIME`, then `STATUS\0PATH` (`A`) or
-/// `STATUS\0OLD\0NEW` (`R`) entries. A renamed file keeps the time its
-/// old path was added.
-pub fn parse_git_log(bytes: &[u8]) -> HashMap<String, i64> {
-    let mut first: HashMap<String, i64> = HashMap::new();
-    let mut time = None;
+/// The commits at the edge of a shallow clone's history (`.git/shallow`);
+/// empty for a full clone.
+fn shallow_edges(top: &Path) -> HashSet<String> {
+    let Ok(out) = git(top, &["rev-parse", "--git-path", "shallow"]) else {
+        return HashSet::new();
+    };
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let path = if path.is_absolute() {
+        path
+    } else {
+        top.join(path)
+    };
+    std::fs::read_to_string(path)
+        .map(|s| s.lines().map(|l| l.trim().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Parses `git log -z --name-status --format=%x01%at %H` output, oldest
+/// commit first: each commit is `\x01TIME HASH`, then `STATUS\0PATH`
+/// (`A`) or `STATUS\0OLD\0NEW` (`R`) entries. A renamed file keeps the
+/// time its old path was added; files added by a commit in `shallow` (the
+/// edge of a shallow clone) have no known time.
+pub fn parse_git_log(bytes: &[u8], shallow: &HashSet<String>) -> HashMap<String, FirstAdd> {
+    let mut first: HashMap<String, FirstAdd> = HashMap::new();
+    let mut added = None;
     let mut tokens = bytes
         .split(|&b| b == 0)
         .map(|t| String::from_utf8_lossy(t).into_owned());
     while let Some(token) = tokens.next() {
         let status = token.trim_start_matches('\n');
-        if let Some(secs) = status.strip_prefix('\u{1}') {
-            time = secs.trim().parse::<i64>().ok();
+        if let Some(header) = status.strip_prefix('\u{1}') {
+            let (secs, hash) = header.trim().split_once(' ').unwrap_or((header.trim(), ""));
+            added = match secs.parse::<i64>() {
+                Ok(_) if shallow.contains(hash) => Some(FirstAdd::BeforeShallowHistory),
+                Ok(t) => Some(FirstAdd::At(t)),
+                Err(_) => None,
+            };
             continue;
         }
-        let Some(t) = time else { continue };
+        let Some(t) = added else { continue };
         if status.starts_with('A') {
             let Some(path) = tokens.next() else { break };
             let e = first.entry(path).or_insert(t);
-            *e = (*e).min(t);
+            *e = e.min(t);
         } else if status.starts_with('R') {
             let (Some(old), Some(new)) = (tokens.next(), tokens.next()) else {
                 break;
             };
             let t = first.get(&old).map_or(t, |&o| o.min(t));
             let e = first.entry(new).or_insert(t);
-            *e = (*e).min(t);
+            *e = e.min(t);
         }
     }
     first
@@ -339,13 +394,28 @@ mod tests {
 
     #[test]
     fn git_log_first_adds_and_renames() {
-        let log = b"\x011000\0\nA\0a.txt\0A\0dir/b \"q\".txt\0\x012000\0\nA\0c.txt\0R100\0a.txt\0moved/a.txt\0\x013000\0\nA\0a.txt\0";
-        let first = parse_git_log(log);
-        assert_eq!(first["a.txt"], 1000, "re-added later: the first add counts");
-        assert_eq!(first["dir/b \"q\".txt"], 1000);
-        assert_eq!(first["c.txt"], 2000);
-        assert_eq!(first["moved/a.txt"], 1000, "a rename keeps the add time");
+        let log = b"\x011000 h1\0\nA\0a.txt\0A\0dir/b \"q\".txt\0\x012000 h2\0\nA\0c.txt\0R100\0a.txt\0moved/a.txt\0\x013000 h3\0\nA\0a.txt\0";
+        let first = parse_git_log(log, &HashSet::new());
+        let at = FirstAdd::At;
+        assert_eq!(
+            first["a.txt"],
+            at(1000),
+            "re-added later: the first add counts"
+        );
+        assert_eq!(first["dir/b \"q\".txt"], at(1000));
+        assert_eq!(first["c.txt"], at(2000));
+        assert_eq!(
+            first["moved/a.txt"],
+            at(1000),
+            "a rename keeps the add time"
+        );
         assert_eq!(first.len(), 4);
+        // In a shallow clone whose history starts at h1, h1 shows every
+        // older file as added: those times are unknown.
+        let first = parse_git_log(log, &HashSet::from(["h1".to_string()]));
+        assert_eq!(first["a.txt"], FirstAdd::BeforeShallowHistory);
+        assert_eq!(first["moved/a.txt"], FirstAdd::BeforeShallowHistory);
+        assert_eq!(first["c.txt"], at(2000));
     }
 
     #[test]
