@@ -3,7 +3,7 @@
 //! is named only when the votes agree clearly, because a wrong source is
 //! worse than none.
 
-use crate::input::Document;
+use crate::input::{DateSource, Document};
 use crate::model::{round4, Evidence, Verdict};
 
 pub mod collection;
@@ -161,10 +161,20 @@ fn date_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
     let (Some(ka), Some(kb)) = (date_key(da), date_key(db)) else {
         return;
     };
+    // A file's modification time is reset by a copy, checkout or edit: it
+    // counts, but much less than a publication or commit date.
+    let source = |d: &Document| d.meta.date_source;
+    let (weight, note) = if [a, b].iter().any(|d| source(d) == Some(DateSource::Mtime)) {
+        (0.4, " (file modification time, weak)")
+    } else if [a, b].iter().any(|d| source(d) == Some(DateSource::Git)) {
+        (0.9, " (first git commit)")
+    } else {
+        (0.9, "")
+    };
     if ka == kb {
         out.push(Evidence {
             kind: "date".into(),
-            detail: format!("both published {ka}"),
+            detail: format!("both published {ka}{note}"),
             favours: None,
             weight: 0.0,
         });
@@ -177,9 +187,12 @@ fn date_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
     };
     out.push(Evidence {
         kind: "date".into(),
-        detail: format!("{} published {de}, before {} ({dl})", earlier.id, later.id),
+        detail: format!(
+            "{} published {de}, before {} ({dl}){note}",
+            earlier.id, later.id
+        ),
         favours: Some(earlier.id.clone()),
-        weight: 0.9,
+        weight,
     });
 }
 
