@@ -304,6 +304,7 @@ pub fn scan_with_progress(
     };
     let clusters = clusters(&ids, &tokens, &findings, &links, &jaccard);
     mark_clusters(&mut findings, &clusters);
+    let provenance = crate::provenance::collection::graphs(&findings);
     let mut report = Report {
         version: SCHEMA_VERSION,
         tool: format!("dedup {}", env!("CARGO_PKG_VERSION")),
@@ -326,6 +327,7 @@ pub fn scan_with_progress(
             })
             .collect(),
         pairs: findings,
+        provenance,
         clusters,
         errors,
         stats: Stats {

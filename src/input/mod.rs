@@ -71,6 +71,11 @@ pub struct DocMeta {
     /// Where `date` came from, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_source: Option<DateSource>,
+    /// When the document was added to the index it was read from (`dedup
+    /// check --index`; ISO 8601 UTC, empty when the index predates the
+    /// record): such a document was there before the checked ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indexed: Option<String>,
     /// Title, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

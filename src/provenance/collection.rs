@@ -18,7 +18,8 @@
 //! speaks about, and the finding's source and confidence are weighed again.
 
 use super::weigh;
-use crate::model::{Evidence, Finding, Verdict};
+use crate::cluster::groups;
+use crate::model::{Evidence, Finding, ProvenanceEdge, ProvenanceGraph, Verdict};
 use ahash::AHashMap;
 
 /// A common source needs at least this many documents sharing it.
@@ -257,6 +258,118 @@ pub fn resolve(findings: &mut [Finding], same_cluster: &dyn Fn(&str, &str) -> bo
     break_cycles(findings, &index, ids.len());
 }
 
+/// The provenance graphs of `findings`: one per connected group of findings
+/// with at least one named source, ordered by their first document.
+pub fn graphs(findings: &[Finding]) -> Vec<ProvenanceGraph> {
+    let mut ids: Vec<&str> = findings
+        .iter()
+        .flat_map(|f| [f.a.as_str(), f.b.as_str()])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let index: AHashMap<&str, u32> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i as u32))
+        .collect();
+    let links = findings
+        .iter()
+        .map(|f| (index[f.a.as_str()], index[f.b.as_str()]));
+    let mut group_of = vec![usize::MAX; ids.len()];
+    let all = groups(ids.len(), links);
+    for (g, members) in all.iter().enumerate() {
+        for &m in members {
+            group_of[m as usize] = g;
+        }
+    }
+    let mut edges: Vec<Vec<ProvenanceEdge>> = vec![Vec::new(); all.len()];
+    for f in findings {
+        let Some(source) = f.source.as_deref() else {
+            continue;
+        };
+        let derived = if source == f.a { &f.b } else { &f.a };
+        edges[group_of[index[source] as usize]].push(ProvenanceEdge {
+            source: source.to_string(),
+            derived: derived.clone(),
+            confidence: f.confidence,
+        });
+    }
+    all.iter()
+        .zip(edges)
+        .filter(|(_, e)| !e.is_empty())
+        .map(|(members, mut edges)| {
+            edges.sort_by(|x, y| (&x.source, &x.derived).cmp(&(&y.source, &y.derived)));
+            let documents: Vec<String> = members
+                .iter()
+                .map(|&m| ids[m as usize].to_string())
+                .collect();
+            let derived: ahash::AHashSet<&str> = edges.iter().map(|e| e.derived.as_str()).collect();
+            let roots: Vec<String> = edges
+                .iter()
+                .map(|e| e.source.as_str())
+                .filter(|s| !derived.contains(s))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let chain = chain_text(&roots, &edges);
+            ProvenanceGraph {
+                roots,
+                documents,
+                edges,
+                chain,
+            }
+        })
+        .collect()
+}
+
+/// The graph in one line: each root's paths, `a -> b -> c; a -> d`. A
+/// document reached twice is printed once, where it is first reached.
+fn chain_text(roots: &[String], edges: &[ProvenanceEdge]) -> String {
+    let mut children: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for e in edges {
+        children.entry(&e.source).or_default().push(&e.derived);
+    }
+    let mut seen: ahash::AHashSet<&str> = Default::default();
+    let mut paths: Vec<String> = Vec::new();
+    // Depth first, one path per leaf; a branch starts again at its fork.
+    fn walk<'a>(
+        node: &'a str,
+        prefix: String,
+        children: &std::collections::BTreeMap<&'a str, Vec<&'a str>>,
+        seen: &mut ahash::AHashSet<&'a str>,
+        paths: &mut Vec<String>,
+    ) {
+        let here = if prefix.is_empty() {
+            node.to_string()
+        } else {
+            format!("{prefix} -> {node}")
+        };
+        let next: Vec<&str> = children
+            .get(node)
+            .map(|c| c.iter().copied().filter(|c| !seen.contains(c)).collect())
+            .unwrap_or_default();
+        if next.is_empty() {
+            paths.push(here);
+            return;
+        }
+        for (i, c) in next.into_iter().enumerate() {
+            seen.insert(c);
+            let from = if i == 0 {
+                here.clone()
+            } else {
+                node.to_string()
+            };
+            walk(c, from, children, seen, paths);
+        }
+    }
+    for r in roots {
+        seen.insert(r);
+        walk(r, String::new(), &children, &mut seen, &mut paths);
+    }
+    paths.join("; ")
+}
+
 /// Appends the collected evidence and weighs each changed finding again.
 fn reweigh(findings: &mut [Finding], added: &mut [Vec<Evidence>]) {
     for (f, extra) in findings.iter_mut().zip(added.iter_mut()) {
@@ -432,6 +545,24 @@ mod tests {
         }
         resolve(&mut f, &|_, _| false);
         assert_eq!(f[2].source.as_deref(), Some("s3"), "{:?}", f[2].evidence);
+    }
+
+    #[test]
+    fn graphs_name_roots_edges_and_chains() {
+        let mut f = vec![
+            finding("a", "b", 0.9, [0, 10], [0, 10]),
+            finding("b", "c", 0.9, [0, 10], [0, 10]),
+            finding("a", "d", 0.9, [0, 10], [0, 10]),
+            finding("x", "y", 0.9, [0, 10], [0, 10]),
+        ];
+        f[0].source = Some("a".into());
+        f[1].source = Some("b".into());
+        f[2].source = Some("a".into());
+        let g = graphs(&f);
+        assert_eq!(g.len(), 1, "the group without a named source has no graph");
+        assert_eq!(g[0].roots, vec!["a".to_string()]);
+        assert_eq!(g[0].documents.len(), 4);
+        assert_eq!(g[0].chain, "a -> b -> c; a -> d");
     }
 
     #[test]

@@ -196,6 +196,49 @@ fn date_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
     });
 }
 
+/// Weight of the `indexed` signal: a document that was in the index before
+/// the checked one arrived cannot have copied it, so this outweighs any
+/// textual signal on its own (confidence 0.87 alone); only dates overrule it.
+pub const INDEXED_WEIGHT: f64 = 2.0;
+
+/// Signal from `dedup check --index`: the indexed document was there first,
+/// unless publication dates say the checked one is older.
+fn indexed_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
+    let (old, new) = match (&a.meta.indexed, &b.meta.indexed) {
+        (Some(_), None) => (a, b),
+        (None, Some(_)) => (b, a),
+        _ => return,
+    };
+    let since = match old.meta.indexed.as_deref() {
+        Some("") | None => "an earlier run".to_string(),
+        Some(t) => t.to_string(),
+    };
+    let dated_newer = out
+        .iter()
+        .any(|e| e.kind == "date" && e.favours.as_deref() == Some(new.id.as_str()));
+    if dated_newer {
+        out.push(Evidence {
+            kind: "indexed".into(),
+            detail: format!(
+                "{} was in the index (added {since}) before {} was checked, but the dates say {} is older",
+                old.id, new.id, new.id
+            ),
+            favours: None,
+            weight: 0.0,
+        });
+        return;
+    }
+    out.push(Evidence {
+        kind: "indexed".into(),
+        detail: format!(
+            "{} was in the index (added {since}) before {} was checked",
+            old.id, new.id
+        ),
+        favours: Some(old.id.clone()),
+        weight: INDEXED_WEIGHT,
+    });
+}
+
 /// Names and addresses a document is known by, for attribution.
 fn identities(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
@@ -413,6 +456,7 @@ fn specifics_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut V
 pub fn attribute(a: &Document, b: &Document, shape: &PairShape) -> Provenance {
     let mut evidence = Vec::new();
     date_evidence(a, b, &mut evidence);
+    indexed_evidence(a, b, &mut evidence);
     attribution_evidence(a, b, &mut evidence);
     containment_evidence(a, b, shape, &mut evidence);
     cohesion_evidence(a, b, shape, &mut evidence);
