@@ -151,7 +151,7 @@ fn git_first_commit_names_the_earlier_committed_story() {
     assert_eq!(pair["source"], "story.txt", "{pair:#?}");
     let date = date_evidence(pair);
     assert_eq!(date["favours"], "story.txt");
-    assert_eq!(date["weight"], 0.9);
+    assert_eq!(date["weight"], 3.0);
     assert!(
         date["detail"].as_str().unwrap().contains("git"),
         "{date:#?}"
@@ -225,4 +225,42 @@ fn date_free(pair: &Value) -> bool {
         .unwrap()
         .iter()
         .all(|e| e["kind"] != "date")
+}
+
+/// A commit order that contradicts the text: the rewrite (samples/000) is
+/// committed before its source (samples/001). Containment alone names 001;
+/// the first-commit dates overrule it.
+#[test]
+fn git_commit_order_overrules_a_contrary_containment_vote() {
+    if !git_available() {
+        eprintln!("git not installed: skipped");
+        return;
+    }
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let read = |n: &str| std::fs::read_to_string(samples.join(n)).unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    git(dir, &["init", "-q"], "2020-01-01T10:00:00Z");
+    std::fs::write(dir.join("rewrite.txt"), read("000_f7ff5efcf92a0c65.txt")).unwrap();
+    git(dir, &["add", "."], "2020-01-01T10:00:00Z");
+    git(dir, &["commit", "-qm", "first"], "2020-01-01T10:00:00Z");
+    std::fs::write(dir.join("original.txt"), read("001_0ae9a733e2d797e1.txt")).unwrap();
+    git(dir, &["add", "."], "2020-01-01T16:30:00Z");
+    git(dir, &["commit", "-qm", "second"], "2020-01-01T16:30:00Z");
+
+    let (plain, _, _) = scan(dir, &["--quiet"]);
+    let pair = the_pair(&plain);
+    assert_eq!(pair["source"], "original.txt", "containment: {pair:#}");
+    assert!(pair["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "containment" && e["favours"] == "original.txt"));
+
+    // Same day, different times: commit times are compared to the second.
+    let (dated, _, _) = scan(dir, &["--quiet", "--dates", "git"]);
+    let pair = the_pair(&dated);
+    assert_eq!(pair["source"], "rewrite.txt", "{pair:#}");
+    assert_eq!(date_evidence(pair)["favours"], "rewrite.txt");
+    assert!(pair["confidence"].as_f64().unwrap() >= 0.5);
 }

@@ -208,6 +208,8 @@ pub fn resolve(findings: &mut [Finding], same_cluster: &dyn Fn(&str, &str) -> bo
         }
     }
     reweigh(findings, &mut added);
+    // Chains are read off named sources without cycles.
+    break_cycles(findings, &index, ids.len());
 
     // Chains: a → b and b → c name a as the source of c.
     let edge_of: AHashMap<(u32, u32), usize> = findings
@@ -513,8 +515,8 @@ mod tests {
             finding("x", "y", 0.5, [10, 110], [50, 150]),
         ];
         resolve(&mut f, &|_, _| false);
-        for k in 0..3 {
-            assert_eq!(f[k].source.as_deref(), Some("s"), "{:?}", f[k].evidence);
+        for x in &f[..3] {
+            assert_eq!(x.source.as_deref(), Some("s"), "{:?}", x.evidence);
         }
     }
 
@@ -540,8 +542,8 @@ mod tests {
             finding("c", "s2", 0.8, [200, 300], [0, 100]),
             finding("c", "s3", 0.8, [400, 500], [0, 100]),
         ];
-        for k in 0..2 {
-            f[k].source = Some(f[k].b.clone());
+        for x in &mut f[..2] {
+            x.source = Some(x.b.clone());
         }
         resolve(&mut f, &|_, _| false);
         assert_eq!(f[2].source.as_deref(), Some("s3"), "{:?}", f[2].evidence);

@@ -153,23 +153,40 @@ fn date_key(date: &str) -> Option<String> {
     ok.then_some(key)
 }
 
+/// Weight of a publication, `--dates FILE` or first-commit date: a text
+/// cannot copy one written after it, so a date outweighs the textual
+/// signals (a contrary containment vote leaves confidence above 0.5).
+pub const DATE_WEIGHT: f64 = 3.0;
+
 /// Signals from publication dates.
 fn date_evidence(a: &Document, b: &Document, out: &mut Vec<Evidence>) {
     let (Some(da), Some(db)) = (a.meta.date.as_deref(), b.meta.date.as_deref()) else {
         return;
     };
-    let (Some(ka), Some(kb)) = (date_key(da), date_key(db)) else {
+    let (Some(mut ka), Some(mut kb)) = (date_key(da), date_key(db)) else {
         return;
     };
+    // Commit and modification times are written by dedup itself, in UTC to
+    // the second: two of them on one day still say which came first.
+    let ours = |d: &Document| {
+        matches!(
+            d.meta.date_source,
+            Some(DateSource::Git | DateSource::Mtime)
+        )
+    };
+    if let (true, true, Some(ta), Some(tb)) = (ours(a), ours(b), da.get(..19), db.get(..19)) {
+        ka = ta.to_string();
+        kb = tb.to_string();
+    }
     // A file's modification time is reset by a copy, checkout or edit: it
     // counts, but much less than a publication or commit date.
     let source = |d: &Document| d.meta.date_source;
     let (weight, note) = if [a, b].iter().any(|d| source(d) == Some(DateSource::Mtime)) {
         (0.4, " (file modification time, weak)")
     } else if [a, b].iter().any(|d| source(d) == Some(DateSource::Git)) {
-        (0.9, " (first git commit)")
+        (DATE_WEIGHT, " (first git commit)")
     } else {
-        (0.9, "")
+        (DATE_WEIGHT, "")
     };
     if ka == kb {
         out.push(Evidence {
@@ -535,14 +552,35 @@ mod tests {
             passages: 1,
             containment_a: 0.9,
             containment_b: 0.1,
-            cohesion: Cohesion::default(),
+            // The long text's own words share little with the quote.
+            cohesion: Cohesion {
+                a: None,
+                b: Some(0.05),
+            },
             specifics: Specifics::default(),
-            spread_a: 1.0,
-            spread_b: 1.0,
+            spread_a: 0.0,
+            spread_b: 0.0,
         };
         assert_eq!(
             attribute(&doc("quote", None, ""), &doc("long", None, ""), &s).source,
             None
+        );
+        // The same block at the head of a text that goes on about it (a
+        // lead kept as a summary): containment votes.
+        let lead = PairShape {
+            cohesion: Cohesion {
+                a: None,
+                b: Some(0.4),
+            },
+            coverage_b: 0.7,
+            containment_b: 0.6,
+            ..s
+        };
+        assert_eq!(
+            attribute(&doc("lead", None, ""), &doc("article", None, ""), &lead)
+                .source
+                .as_deref(),
+            Some("article")
         );
     }
 
@@ -577,7 +615,7 @@ mod tests {
     }
 
     #[test]
-    fn weak_or_conflicting_signals_are_undetermined() {
+    fn weak_signals_are_undetermined_and_dates_overrule_text() {
         let p = attribute(
             &doc("a", None, ""),
             &doc("b", None, ""),
@@ -589,6 +627,10 @@ mod tests {
             &doc("b", Some("2024-02-01"), ""),
             &shape(Verdict::Paraphrase, 0.9, 0.3),
         );
-        assert_eq!(p.source, None, "date and coverage disagree: {p:?}");
+        assert_eq!(
+            p.source.as_deref(),
+            Some("a"),
+            "a date outweighs a contrary coverage signal: {p:?}"
+        );
     }
 }
