@@ -164,6 +164,7 @@ fn main() {
             drop: vec![ids[1].clone()],
             members: vec![],
         }],
+        provenance: vec![],
         errors: vec![],
         stats: Stats::default(),
     };

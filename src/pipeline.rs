@@ -267,6 +267,22 @@ pub fn scan_with_progress(
             .total_cmp(&x.score)
             .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
+    // Directions that only the whole graph of findings shows.
+    let group_of: AHashMap<&str, usize> = dense
+        .groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, members)| {
+            members
+                .iter()
+                .map(move |&m| (documents[m as usize].id.as_str(), g))
+        })
+        .collect();
+    let same_cluster = |x: &str, y: &str| match (group_of.get(x), group_of.get(y)) {
+        (Some(gx), Some(gy)) => gx == gy,
+        _ => false,
+    };
+    crate::provenance::collection::resolve(&mut findings, &same_cluster);
     timings.insert("verify_align".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
     let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
@@ -288,6 +304,7 @@ pub fn scan_with_progress(
     };
     let clusters = clusters(&ids, &tokens, &findings, &links, &jaccard);
     mark_clusters(&mut findings, &clusters);
+    let provenance = crate::provenance::collection::graphs(&findings);
     let mut report = Report {
         version: SCHEMA_VERSION,
         tool: format!("dedup {}", env!("CARGO_PKG_VERSION")),
@@ -310,6 +327,7 @@ pub fn scan_with_progress(
             })
             .collect(),
         pairs: findings,
+        provenance,
         clusters,
         errors,
         stats: Stats {

@@ -10,10 +10,11 @@ use crate::input::Document;
 use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
-use crate::provenance::{attribute, PairShape};
+use crate::provenance::{attribute, Cohesion, PairShape, Specifics};
 use crate::shingle::{sorted_intersection_len, Shingles};
 use crate::units::Unit;
 use crate::verbatim::{self, Run};
+use ahash::{AHashMap, AHashSet};
 
 /// The "mostly" of "mostly the same words": a passage is verbatim when at
 /// least this share of the smaller side's word trigrams is in the other,
@@ -700,6 +701,13 @@ fn finding_in_order(
             e.shared_bigrams as f64 / own as f64
         }
     };
+    let passages = report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs);
+    let spans_a: Vec<[usize; 2]> = passages.iter().map(|p| p.a).collect();
+    let spans_b: Vec<[usize; 2]> = passages.iter().map(|p| p.b).collect();
+    let cohesion = Cohesion {
+        a: cohesion(ua, &spans_a),
+        b: cohesion(ub, &spans_b),
+    };
     let shape = PairShape {
         verdict,
         coverage_a: e.coverage_a,
@@ -707,6 +715,10 @@ fn finding_in_order(
         passages: e.passages.len(),
         containment_a: contained(fa.bigrams.len()),
         containment_b: contained(fb.bigrams.len()),
+        cohesion,
+        specifics: specifics(ua, ub),
+        spread_a: spread(&spans_a),
+        spread_b: spread(&spans_b),
     };
     let prov = attribute(a, b, &shape);
     Some(Finding {
@@ -722,10 +734,99 @@ fn finding_in_order(
         source: prov.source,
         confidence: prov.confidence,
         evidence: prov.evidence,
-        passages: report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
+        passages,
         cluster_a: None,
         cluster_b: None,
     })
+}
+
+/// Share of the stretch from the first to the last of `spans` (byte
+/// ranges) that no span covers. Spans under a tenth of the total (a
+/// headline echoed at the top of a page) do not stretch it.
+fn spread(spans: &[[usize; 2]]) -> f64 {
+    let total: usize = spans.iter().map(|s| s[1].saturating_sub(s[0])).sum();
+    let spans: Vec<[usize; 2]> = spans
+        .iter()
+        .copied()
+        .filter(|s| 10 * s[1].saturating_sub(s[0]) >= total)
+        .collect();
+    let (Some(first), Some(last)) = (
+        spans.iter().map(|s| s[0]).min(),
+        spans.iter().map(|s| s[1]).max(),
+    ) else {
+        return 0.0;
+    };
+    let mut sorted = spans;
+    sorted.sort_unstable();
+    let (mut covered, mut end) = (0usize, first);
+    for s in sorted {
+        let from = s[0].max(end);
+        if s[1] > from {
+            covered += s[1] - from;
+            end = s[1];
+        }
+    }
+    let stretch = last.saturating_sub(first).max(1);
+    1.0 - covered as f64 / stretch as f64
+}
+
+/// Distinct names and numbers (terms of weight 2 or more) of two documents
+/// and how many they share.
+fn specifics(ua: &[Unit], ub: &[Unit]) -> Specifics {
+    let set = |units: &[Unit]| -> AHashSet<u64> {
+        units
+            .iter()
+            .flat_map(|u| u.terms.iter().zip(&u.weights))
+            .filter(|(_, &w)| w >= 2)
+            .map(|(&t, _)| t)
+            .collect()
+    };
+    let (sa, sb) = (set(ua), set(ub));
+    Specifics {
+        a: sa.len(),
+        b: sb.len(),
+        shared: sa.intersection(&sb).count(),
+    }
+}
+
+/// Below this much weight of content terms inside the passages, or this
+/// share of the document's tokens outside them, cohesion says nothing.
+const MIN_COHESION_TERMS: u32 = 10;
+const MIN_COHESION_REST: f64 = 0.2;
+
+/// The weighted share of the content terms of the units inside `spans`
+/// (byte ranges) that also occur in a unit outside them ([`Cohesion`]).
+fn cohesion(units: &[Unit], spans: &[[usize; 2]]) -> Option<f64> {
+    let inside = |u: &Unit| {
+        spans
+            .iter()
+            .any(|s| (u.start as usize) < s[1] && s[0] < u.end as usize)
+    };
+    let mut own: AHashMap<u64, u8> = AHashMap::new();
+    let mut rest: AHashSet<u64> = AHashSet::new();
+    let (mut rest_tokens, mut all_tokens) = (0usize, 0usize);
+    for u in units {
+        all_tokens += u.tokens();
+        if inside(u) {
+            for (&t, &w) in u.terms.iter().zip(&u.weights) {
+                let e = own.entry(t).or_default();
+                *e = (*e).max(w);
+            }
+        } else {
+            rest_tokens += u.tokens();
+            rest.extend(u.terms.iter().copied());
+        }
+    }
+    let total: u32 = own.values().map(|&w| u32::from(w)).sum();
+    if total < MIN_COHESION_TERMS || (rest_tokens as f64) < MIN_COHESION_REST * all_tokens as f64 {
+        return None;
+    }
+    let recurring: u32 = own
+        .iter()
+        .filter(|(t, _)| rest.contains(t))
+        .map(|(_, &w)| u32::from(w))
+        .sum();
+    Some(f64::from(recurring) / f64::from(total))
 }
 
 #[cfg(test)]

@@ -89,10 +89,14 @@ pub struct InputArgs {
     /// Honour .gitignore/.ignore files when walking directories.
     #[arg(long)]
     pub respect_ignore: bool,
-    /// CSV of `id,date` lines: publication dates used as provenance evidence
-    /// (override dates found in the documents).
-    #[arg(long, value_name = "FILE")]
-    pub dates: Option<PathBuf>,
+    /// Dates used as provenance evidence: FILE, a CSV of `id,date` lines
+    /// (they override dates found in the documents); `git`, the time of the
+    /// commit that added each file to its git work tree (uncommitted files
+    /// get none, with a warning); `mtime`, each file's modification time
+    /// (weak evidence). `git` and `mtime` only date documents without a date
+    /// of their own; write `./git` for a file named `git`.
+    #[arg(long, value_name = "FILE|git|mtime", value_parser = parse_dates)]
+    pub dates: Option<input::dates::DatesFrom>,
     /// At most this many bytes are read of a file (of each document, for
     /// JSONL), and a longer text is compared on its first part only (with a
     /// warning).
@@ -193,6 +197,10 @@ pub struct ScanArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub input: InputArgs,
+}
+
+fn parse_dates(value: &str) -> Result<input::dates::DatesFrom, String> {
+    Ok(input::dates::DatesFrom::parse(value))
 }
 
 impl InputArgs {

@@ -196,6 +196,7 @@ impl Index {
         configure(&conn, path)?;
         let meta = read_meta(&conn, path)?;
         let params = schema::check_meta(&meta, path)?;
+        add_added_column(&conn, path)?;
         let extractor = Extractor::new(&params);
         schema::check_fingerprint(&meta, &extractor, &params, path)?;
         Ok(Index {
@@ -266,8 +267,8 @@ impl Index {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO documents(id, path, content_hash, tokens, text, meta_json, \
-                     bytes, encoding, format, language, signature) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     bytes, encoding, format, language, signature, added) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(&err)?;
             for (doc, f) in docs.iter().zip(features) {
@@ -308,6 +309,7 @@ impl Index {
                         enum_str(&doc.format),
                         crate::language::language_id(&f.language.code) as i64,
                         collection::signature_blob(&f.signature),
+                        now_utc(),
                     ])
                     .map_err(&err)?;
                 let rowid = tx.last_insert_rowid();
@@ -485,7 +487,7 @@ impl Index {
         let mut load = self
             .conn
             .prepare_cached(
-                "SELECT id, path, text, meta_json, bytes, encoding, format \
+                "SELECT id, path, text, meta_json, bytes, encoding, format, added \
                  FROM documents WHERE rowid = ?1",
             )
             .map_err(&err)?;
@@ -501,6 +503,7 @@ impl Index {
                         bytes: r.get(4)?,
                         encoding: r.get(5)?,
                         format: r.get(6)?,
+                        added: r.get(7)?,
                     })
                 })
                 .map_err(&err)?;
@@ -547,6 +550,7 @@ struct StoredDoc {
     bytes: i64,
     encoding: String,
     format: String,
+    added: String,
 }
 
 impl StoredDoc {
@@ -567,6 +571,8 @@ impl StoredDoc {
                 .map_err(|e| bad("encoding", e))?;
         let format: Format = serde_json::from_value(serde_json::Value::String(self.format.clone()))
             .map_err(|e| bad("format", e))?;
+        let mut meta = stored.meta;
+        meta.indexed = Some(self.added);
         Ok(Document {
             id: self.id,
             path: self.path,
@@ -574,10 +580,41 @@ impl StoredDoc {
             bytes: self.bytes.max(0) as usize,
             encoding,
             format,
-            meta: stored.meta,
+            meta,
             warnings: stored.warnings,
         })
     }
+}
+
+/// Indexes written before documents' addition times were recorded get the
+/// column, empty for the documents already there.
+fn add_added_column(conn: &Connection, path: &Path) -> Result<()> {
+    let err = sql(path);
+    let mut columns = conn
+        .prepare("SELECT name FROM pragma_table_info('documents')")
+        .map_err(&err)?;
+    let names: Vec<String> = columns
+        .query_map([], |r| r.get(0))
+        .map_err(&err)?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(&err)?;
+    if !names.iter().any(|n| n == "added") {
+        conn.execute(
+            "ALTER TABLE documents ADD COLUMN added TEXT NOT NULL DEFAULT ''",
+            [],
+        )
+        .map_err(&err)?;
+    }
+    Ok(())
+}
+
+/// The current time as an ISO 8601 UTC timestamp.
+fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    crate::input::dates::utc_timestamp(secs)
 }
 
 fn stored_meta_json(doc: &Document) -> String {

@@ -36,7 +36,8 @@ CREATE TABLE documents(
     encoding TEXT NOT NULL,
     format TEXT NOT NULL,
     language INTEGER NOT NULL,
-    signature BLOB NOT NULL
+    signature BLOB NOT NULL,
+    added TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX documents_content_hash ON documents(content_hash);
 CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;

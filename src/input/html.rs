@@ -230,6 +230,7 @@ fn meta(page: &Html) -> DocMeta {
             .or_else(|| first_attr(page, r#"meta[property="og:url"]"#, "content")),
         site: first_attr(page, r#"meta[property="og:site_name"]"#, "content"),
         language: first_attr(page, "html[lang]", "lang"),
+        ..DocMeta::default()
     }
 }
 

@@ -80,6 +80,7 @@ pub fn parse(
             url: field(&obj, &["url", "link"]),
             site: field(&obj, &["site", "source", "publisher"]),
             language: field(&obj, &["language", "lang"]),
+            ..DocMeta::default()
         };
         docs.push(JsonlDoc {
             line: line_no,

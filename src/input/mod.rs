@@ -45,12 +45,37 @@ pub enum Format {
     Jsonl,
 }
 
+/// Where a document's [`DocMeta::date`] came from: the provenance stage
+/// weighs a file's modification time lower than a publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// Found in the document (JSONL `date`, Markdown front matter, HTML
+    /// metadata).
+    Document,
+    /// Given by `--dates FILE`.
+    File,
+    /// The time of the git commit that added the file (`--dates git`).
+    Git,
+    /// The file's modification time (`--dates mtime`): weak evidence, since
+    /// a copy, checkout or edit resets it.
+    Mtime,
+}
+
 /// Metadata found in or beside a document, used as provenance evidence.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocMeta {
     /// Publication date as written (ISO 8601 preferred).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Where `date` came from, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
+    /// When the document was added to the index it was read from (`dedup
+    /// check --index`; ISO 8601 UTC, empty when the index predates the
+    /// record): such a document was there before the checked ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indexed: Option<String>,
     /// Title, if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -121,6 +146,9 @@ pub struct ExtractRecord<'a> {
     pub title: Option<&'a str>,
     /// Publication date, if known.
     pub date: Option<&'a str>,
+    /// Where the date came from, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_source: Option<DateSource>,
     /// Author, if known.
     pub author: Option<&'a str>,
     /// Site or outlet, if known.
@@ -143,6 +171,7 @@ impl Document {
             text: &self.text,
             title: self.meta.title.as_deref(),
             date: self.meta.date.as_deref(),
+            date_source: self.meta.date_source,
             author: self.meta.author.as_deref(),
             site: self.meta.site.as_deref(),
             url: self.meta.url.as_deref(),
@@ -196,8 +225,8 @@ pub struct InputOptions {
     pub max_line_length: usize,
     /// Which text of an HTML page is compared.
     pub html: HtmlMode,
-    /// A CSV of `id,date` lines giving publication dates (`--dates`).
-    pub dates: Option<PathBuf>,
+    /// Where dates beside the documents come from (`--dates`).
+    pub dates: Option<dates::DatesFrom>,
 }
 
 /// Default of [`InputOptions::max_bytes`]: 16 MiB.
@@ -298,8 +327,8 @@ pub fn load(paths: &[PathBuf], opts: &InputOptions) -> Loaded {
         out.errors.extend(part.errors);
     }
     resolve_duplicate_ids(&mut out.documents);
-    if let Some(dates) = &opts.dates {
-        apply_dates(dates, &mut out);
+    if let Some(from) = &opts.dates {
+        dates::apply(from, paths, &mut out);
     }
     out.documents.sort_by(|a, b| a.id.cmp(&b.id));
     out.errors
@@ -329,16 +358,6 @@ fn resolve_duplicate_ids(docs: &mut Vec<Document>) {
             ));
             d.id = new_id;
             seen.insert(d.id.clone());
-        }
-    }
-}
-
-fn apply_dates(file: &Path, out: &mut Loaded) {
-    let (dates, errors) = dates::read(file);
-    out.errors.extend(errors);
-    for d in &mut out.documents {
-        if let Some(date) = dates.get(&d.id) {
-            d.meta.date = Some(date.clone());
         }
     }
 }
@@ -645,9 +664,12 @@ fn push_doc(
     bytes: usize,
     encoding: Encoding,
     format: Format,
-    meta: DocMeta,
+    mut meta: DocMeta,
     mut warnings: Vec<String>,
 ) {
+    if meta.date.is_some() && meta.date_source.is_none() {
+        meta.date_source = Some(DateSource::Document);
+    }
     if text.trim().is_empty() {
         warnings.push("empty document: no text to compare".into());
     }

@@ -8,4 +8,6 @@ pub mod report;
 pub use finding::{
     round4, Cluster, ClusterMember, Evidence, Finding, MatchKind, Passage, SentencePair, Verdict,
 };
-pub use report::{DocumentInfo, Report, Stats, Summary, SCHEMA_VERSION};
+pub use report::{
+    DocumentInfo, ProvenanceEdge, ProvenanceGraph, Report, Stats, Summary, SCHEMA_VERSION,
+};

@@ -67,6 +67,31 @@ pub struct Stats {
     pub counters: BTreeMap<String, u64>,
 }
 
+/// The named sources of one connected group of findings: a directed graph
+/// from sources to the documents derived from them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProvenanceGraph {
+    /// Documents of the group with no named source of their own, sorted.
+    pub roots: Vec<String>,
+    /// Every document of the group (linked by findings, named or not), sorted.
+    pub documents: Vec<String>,
+    /// Named sources, sorted by source then derived document.
+    pub edges: Vec<ProvenanceEdge>,
+    /// The graph in one line, e.g. `a -> b -> c; a -> d`.
+    pub chain: String,
+}
+
+/// One named source in a [`ProvenanceGraph`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProvenanceEdge {
+    /// The likely original.
+    pub source: String,
+    /// The document derived from it.
+    pub derived: String,
+    /// The finding's confidence.
+    pub confidence: f64,
+}
+
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -84,6 +109,10 @@ pub struct Report {
     pub pairs: Vec<Finding>,
     /// Groups of duplicates with a document to keep.
     pub clusters: Vec<Cluster>,
+    /// Per group of documents linked by findings with a named source, which
+    /// came from which ([`ProvenanceGraph`]).
+    #[serde(default)]
+    pub provenance: Vec<ProvenanceGraph>,
     /// Files and lines that could not be used.
     pub errors: Vec<InputError>,
     /// Timings and counters.

@@ -3,6 +3,7 @@
 use super::{Cluster, DocumentInfo, Finding, Report, Stats, Summary};
 use crate::error::{Error, Result};
 use crate::input::InputError;
+use crate::model::ProvenanceGraph;
 use crate::params::Params;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -20,6 +21,7 @@ struct Skeleton<'a> {
     documents: &'a [DocumentInfo],
     pairs: &'a [Finding],
     clusters: &'a [Cluster],
+    provenance: &'a [ProvenanceGraph],
     errors: &'a [InputError],
     stats: &'a Stats,
 }
@@ -36,6 +38,7 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         documents: &[],
         pairs: &[],
         clusters: &report.clusters,
+        provenance: &report.provenance,
         errors: &report.errors,
         stats: &report.stats,
     })?;

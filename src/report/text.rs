@@ -104,6 +104,23 @@ pub fn write_text(report: &Report, opts: &TextOptions, out: &mut dyn Write) -> s
             writeln!(out, "   ... {} more", by_size.len() - LISTED_CLUSTERS)?;
         }
     }
+    // Which came from which, one line per connected group of findings.
+    let chains: Vec<&str> = report
+        .provenance
+        .iter()
+        .filter(|g| !g.chain.is_empty())
+        .map(|g| g.chain.as_str())
+        .collect();
+    if !chains.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "provenance (source -> derived):")?;
+        for c in chains.iter().take(LISTED_CLUSTERS) {
+            writeln!(out, "   {c}")?;
+        }
+        if chains.len() > LISTED_CLUSTERS {
+            writeln!(out, "   ... {} more", chains.len() - LISTED_CLUSTERS)?;
+        }
+    }
     let mut hidden = 0;
     for (i, f) in report.pairs.iter().enumerate() {
         let inside = in_large
