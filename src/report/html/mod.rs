@@ -189,9 +189,9 @@ mod tests {
             rendered("> One. Two. Three. <", &sides),
             concat!(
                 "&gt; <mark class=\"ps c1 reworded\" data-p=\"1\">",
-                "<span class=\"s\" tabindex=\"0\" data-s=\"1-0\" title=\"sentence pair 1 of passage 2, similarity 50%\">One.</span>",
+                "<span class=\"s\" tabindex=\"0\" data-s=\"1-0\" title=\"sentence pair 1: 50% similar\">One.</span>",
                 " Two. ",
-                "<span class=\"s\" tabindex=\"0\" data-s=\"1-1\" title=\"sentence pair 2 of passage 2, similarity 25%\">Three.</span>",
+                "<span class=\"s\" tabindex=\"0\" data-s=\"1-1\" title=\"sentence pair 2: 25% similar\">Three.</span>",
                 "</mark> &lt;"
             )
         );
@@ -210,9 +210,7 @@ mod tests {
         let h = rendered("abcd", &sides);
         assert!(h.contains("data-s=\"0-0 0-1\""), "{h}");
         assert!(
-            h.contains(
-                "data-s=\"0-1\" title=\"sentence pair 2 of passage 1, similarity 100%\">cd</span>"
-            ),
+            h.contains("data-s=\"0-1\" title=\"sentence pair 2: 100% similar\">cd</span>"),
             "{h}"
         );
         assert_eq!(h.matches("<span").count(), h.matches("</span>").count());

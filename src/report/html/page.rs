@@ -599,8 +599,8 @@ pub(super) fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
 }
 
 /// The opening tag of an aligned sentence: its pairs (`data-s`) and, as a
-/// tooltip, their numbers and similarity (whole percent, rounded as the
-/// script rounds).
+/// tooltip, their numbers in the passage (from 1) and similarity (whole
+/// percent, rounded as the script rounds).
 fn render_sentence_open(h: &mut String, side: &Side, sentences: &[usize]) {
     h.push_str("<span class=\"s\" tabindex=\"0\" data-s=\"");
     for (k, j) in sentences.iter().enumerate() {
@@ -612,9 +612,8 @@ fn render_sentence_open(h: &mut String, side: &Side, sentences: &[usize]) {
         let sep = if k > 0 { "; " } else { "" };
         let _ = write!(
             h,
-            "{sep}sentence pair {} of passage {}, similarity {}%",
+            "{sep}sentence pair {}: {}% similar",
             j + 1,
-            side.pair + 1,
             (side.sentences[j].1 * 100.0).round()
         );
     }

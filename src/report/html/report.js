@@ -113,8 +113,7 @@
     var h = '<span class="s" tabindex="0" data-s="', t = "";
     ids.forEach(function (j, k) {
       h += (k ? " " : "") + part.pair + "-" + j;
-      t += (k ? "; " : "") + "sentence pair " + (j + 1) + " of passage " + (part.pair + 1) +
-        ", similarity " + Math.round(part.sents[j][2] * 100) + "%";
+      t += (k ? "; " : "") + "sentence pair " + (j + 1) + ": " + Math.round(part.sents[j][2] * 100) + "% similar";
     });
     return h + '" title="' + t + '">';
   }
