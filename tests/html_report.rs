@@ -225,6 +225,95 @@ fn samples_report_renders_in_chromium_with_highlighted_passages() {
     );
 }
 
+/// Every `data-s` sentence name in `html`, with the inner HTML of its span
+/// and the `data-p` of the mark it sits in.
+fn sentence_spans(html: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (k, _) in html.match_indices("<span class=\"s\"") {
+        let tag_end = k + html[k..].find('>').unwrap();
+        let tag = &html[k..tag_end];
+        let names = tag.split("data-s=\"").nth(1).unwrap();
+        let names = &names[..names.find('"').unwrap()];
+        let inner = &html[tag_end + 1..tag_end + html[tag_end..].find("</span>").unwrap()];
+        let mark = &html[html[..k].rfind("<mark ").expect("inside a mark")..k];
+        assert!(
+            !mark.contains("</mark>"),
+            "sentence outside its passage: {tag}"
+        );
+        let p = mark.split("data-p=\"").nth(1).unwrap();
+        let p = &p[..p.find('"').unwrap()];
+        for name in names.split(' ') {
+            out.push((name.to_string(), inner.to_string(), p.to_string()));
+        }
+    }
+    out
+}
+
+/// The samples' finding (000 <- 001) as JSON.
+fn samples_finding() -> serde_json::Value {
+    let (json, _, code) = dedup(&["scan", "samples", "--format", "json"]);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    report["pairs"][0].clone()
+}
+
+#[test]
+fn every_sentence_pair_is_marked_on_both_sides_of_the_written_view() {
+    let finding = samples_finding();
+    let texts: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|side| {
+            let id = finding[side].as_str().unwrap();
+            std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("samples")
+                    .join(id),
+            )
+            .unwrap()
+        })
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(scan_html("samples", tmp.path())).unwrap();
+    let view = section(&html, 1);
+    let mut expected = 0;
+    for (s, which) in ["a", "b"].into_iter().enumerate() {
+        let spans = sentence_spans(side(view, which));
+        let mut names: Vec<&str> = spans.iter().map(|(n, _, _)| n.as_str()).collect();
+        let mut want = Vec::new();
+        for (k, p) in finding["passages"].as_array().unwrap().iter().enumerate() {
+            for (j, pair) in p["pairs"].as_array().unwrap().iter().enumerate() {
+                let name = format!("{k}-{j}");
+                // The span is the sentence's text on this side, in its
+                // passage's mark.
+                let r = &pair[which];
+                let (from, to) = (
+                    r[0].as_u64().unwrap() as usize,
+                    r[1].as_u64().unwrap() as usize,
+                );
+                let (_, inner, mark) = spans
+                    .iter()
+                    .find(|(n, _, _)| *n == name)
+                    .unwrap_or_else(|| panic!("no sentence {name} on side {which}"));
+                assert_eq!(
+                    inner,
+                    &dedup::report::html::esc(&texts[s][from..to]),
+                    "{name}"
+                );
+                assert_eq!(mark, &k.to_string(), "{name} outside passage {k}");
+                want.push(name);
+            }
+        }
+        names.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(names, want, "side {which}: one span per sentence pair");
+        expected = want.len();
+    }
+    assert!(
+        expected >= 10,
+        "the samples' finding has {expected} sentence pairs"
+    );
+}
+
 /// Past the written detail views the script draws a finding from the
 /// embedded data; it must come out as the Rust renderer writes it.
 #[test]
@@ -271,6 +360,8 @@ fn finding_drawn_by_the_script_matches_the_written_one() {
     let (ws, ds) = (section(&w.dom, 1), section(&d.dom, 1));
     for s in ["a", "b"] {
         assert!(marks(side(ds, s)) > 0);
+        // The sentence links too, as the written view has them.
+        assert!(side(ds, s).contains("<span class=\"s\" tabindex=\"0\" data-s=\"0-0\""));
         assert_eq!(side(ws, s), side(ds, s), "side {s} differs");
     }
     assert!(ds.contains("Source: <b class=\"src\">001_0ae9a733e2d797e1.txt</b>"));
@@ -604,4 +695,66 @@ fn findings_table_sorts_and_filters_in_chromium() {
     assert_eq!(r["desc"], serde_json::json!(["3", "2", "1"]));
     assert_eq!(r["visible"], 2, "{r}");
     assert_eq!(r["shown"], "2 of 3 shown");
+}
+
+#[test]
+fn hovering_focusing_and_clicking_a_sentence_lights_its_match_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = scan_html("samples", tmp.path());
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let probed = tmp.path().join("probed.html");
+    with_probe(
+        &file,
+        r#"
+        function lit(cls){var m=document.querySelectorAll('.finding.current span.s.'+cls),out=[];
+          for(var i=0;i<m.length;i++){out.push(m[i].closest('.doc').getAttribute('data-side')+':'+m[i].getAttribute('data-s'));}
+          return out.sort();}
+        function span(side,name){return document.querySelector('.finding.current .doc[data-side='+side+'] span[data-s="'+name+'"]');}
+        var a=span('a','3-1'),b=document.querySelector('.finding.current .doc[data-side=b]');
+        a.dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
+        r.hovered=lit('hl');
+        document.body.dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
+        r.left=lit('hl');
+        b.scrollTop=0;
+        a.click();
+        r.linked=lit('linked');
+        r.activeMarks=document.querySelectorAll('.finding.current mark.active').length;
+        var match=span('b','3-1');
+        r.scrollB=b.scrollTop;
+        r.visibleB=match.offsetTop>=b.scrollTop&&match.offsetTop<b.scrollTop+b.clientHeight;
+        document.dispatchEvent(new KeyboardEvent('keydown',{key:'j',bubbles:true}));
+        var m=document.querySelectorAll('.finding.current mark.active');r.afterJ=m.length?m[0].getAttribute('data-p'):null;
+        r.linkedAfterJ=lit('linked');
+        var s=span('b','0-2');s.focus();
+        r.focused=lit('hl');
+        s.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter',bubbles:true}));
+        r.entered=lit('linked');
+        "#,
+        &probed,
+    );
+    let page = dump(&browser, &probed, "#finding-1");
+    let r = probe_result(&page.dom);
+    assert_eq!(r["hovered"], serde_json::json!(["a:3-1", "b:3-1"]), "{r}");
+    assert_eq!(r["left"], serde_json::json!([]), "{r}");
+    assert_eq!(r["linked"], serde_json::json!(["a:3-1", "b:3-1"]), "{r}");
+    // Lit by its sentences alone, the clicked passage is the current one:
+    // `j` goes on to the next (around to the first).
+    assert_eq!(r["activeMarks"], 0, "{r}");
+    assert_eq!(r["afterJ"], "0", "{r}");
+    assert_eq!(r["linkedAfterJ"], serde_json::json!([]), "{r}");
+    assert!(r["scrollB"].as_f64().unwrap() > 0.0, "{r}");
+    assert_eq!(r["visibleB"], true, "{r}");
+    assert_eq!(r["focused"], serde_json::json!(["a:0-2", "b:0-2"]), "{r}");
+    assert_eq!(r["entered"], serde_json::json!(["a:0-2", "b:0-2"]), "{r}");
+    // The probe's last step leaves sentence pair 0-2 linked on screen.
+    screenshot(
+        &browser,
+        &probed,
+        "#finding-1",
+        "finding-sentences.png",
+        "1400,1000",
+        false,
+    );
 }

@@ -133,3 +133,64 @@ fn show_rejects_bad_choices_with_a_clear_message() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+/// The sentence-pair numbers (`[3]`, `[2,4]`) among `column`'s words.
+fn pair_numbers(column: &str) -> Vec<usize> {
+    column
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix('[')?.strip_suffix(']'))
+        .filter(|inner| !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == ','))
+        .flat_map(|inner| inner.split(',').map(|n| n.parse::<usize>().unwrap()))
+        .collect()
+}
+
+#[test]
+fn show_numbers_each_sentence_pair_on_both_sides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = samples_json(tmp.path());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let passages = report["pairs"][0]["passages"].as_array().unwrap().clone();
+    let (out, _, code) = dedup(&["show", &json, "1"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains('\x1b'), "colour codes on a pipe");
+    assert!(out.contains("[n] starts aligned sentence pair n of its passage"));
+    let blocks: Vec<&str> = out.split("── passage ").skip(1).collect();
+    assert_eq!(blocks.len(), passages.len());
+    for (k, (block, passage)) in blocks.iter().zip(&passages).enumerate() {
+        let pairs = passage["pairs"].as_array().unwrap();
+        assert!(!pairs.is_empty(), "passage {k} has sentence pairs");
+        assert!(
+            block
+                .lines()
+                .next()
+                .unwrap()
+                .contains(&format!("· {} sentence pair", pairs.len())),
+            "passage {k}: {block}"
+        );
+        let (mut left, mut right) = (String::new(), String::new());
+        // Past the title and the column heads: the two texts.
+        for line in block.lines().skip(2) {
+            let (l, r) = line.split_once(" │ ").unwrap_or((line, ""));
+            left.push_str(l);
+            left.push('\n');
+            right.push_str(r);
+            right.push('\n');
+        }
+        let (on_a, mut on_b) = (pair_numbers(&left), pair_numbers(&right));
+        let all: Vec<usize> = (1..=pairs.len()).collect();
+        // Side a reads in pair order; side b has every number once, in its
+        // own order.
+        assert_eq!(on_a, all, "passage {k}, side A");
+        on_b.sort_unstable();
+        assert_eq!(on_b, all, "passage {k}, side B");
+        // Each mark stands before its sentence: the first words after [1]
+        // on side a are the first words of the pair's sentence.
+        let text_a = passage["text_a"].as_str().unwrap();
+        let from = passage["a"][0].as_u64().unwrap() as usize;
+        let start = pairs[0]["a"][0].as_u64().unwrap() as usize - from;
+        let first_word = text_a[start..].split_whitespace().next().unwrap();
+        let after = left.split_whitespace().skip_while(|w| *w != "[1]").nth(1);
+        assert_eq!(after, Some(first_word), "passage {k}");
+    }
+}

@@ -47,12 +47,24 @@ struct FindingData<'a> {
     /// `[kind, detail, favours, weight]`.
     evidence: Vec<(&'a str, &'a str, Option<&'a str>, f64)>,
     jaccard: f64,
-    /// `[a start, a end, b start, b end, kind, similarity]`.
-    passages: Vec<(usize, usize, usize, usize, &'static str, f64)>,
+    /// `[a start, a end, b start, b end, kind, similarity, sentence pairs]`,
+    /// each sentence pair `[a start, a end, b start, b end, similarity]`.
+    passages: Vec<PassageData>,
     score: f64,
     source: Option<&'a str>,
     verdict: Verdict,
 }
+
+/// One passage, as `FindingData::passages` describes it.
+type PassageData = (
+    usize,
+    usize,
+    usize,
+    usize,
+    &'static str,
+    f64,
+    Vec<(usize, usize, usize, usize, f64)>,
+);
 
 impl<'a> PageData<'a> {
     /// The data for the findings past the first `written`.
@@ -113,6 +125,10 @@ impl<'a> PageData<'a> {
                             p.b[1],
                             kind_class(p.kind),
                             round4(p.similarity),
+                            p.pairs
+                                .iter()
+                                .map(|s| (s.a[0], s.a[1], s.b[0], s.b[1], s.similarity))
+                                .collect(),
                         )
                     })
                     .collect(),

@@ -4,10 +4,13 @@
 //!
 //! The page reads without JavaScript: the overview (counts, findings table,
 //! clusters, errors, parameters) and the detail views of the first findings
-//! are plain HTML. The script only adds sorting, filtering, keyboard
-//! navigation and passage-to-passage scrolling, and draws the detail views
-//! of findings past the written ones from data embedded once per document
-//! (a 10,000-finding run would otherwise repeat each text many times).
+//! are plain HTML, every aligned sentence of a passage marked with its
+//! pair on both sides. The script only adds sorting, filtering, keyboard
+//! navigation, passage-to-passage scrolling and sentence-to-sentence links
+//! (hover, focus or click a sentence to light its match), and draws the
+//! detail views of findings past the written ones from data embedded once
+//! per document (a 10,000-finding run would otherwise repeat each text many
+//! times).
 //!
 //! Texts come from a lookup (`id -> text`); a text is used only when every
 //! passage's byte range slices to exactly the passage's text, otherwise the
@@ -140,12 +143,14 @@ mod tests {
                 end: 6,
                 pair: 0,
                 kind: MatchKind::Verbatim,
+                sentences: vec![],
             },
             Side {
                 start: 4,
                 end: 9,
                 pair: 1,
                 kind: MatchKind::Reworded,
+                sentences: vec![],
             },
         ];
         let mut h = String::new();
@@ -153,6 +158,104 @@ mod tests {
         assert_eq!(
             h,
             "ab<mark class=\"ps c0 verbatim\" data-p=\"0\">cdef</mark><mark class=\"ps c1 reworded\" data-p=\"1\">ghi</mark>jkl"
+        );
+    }
+
+    /// One view of `text` with `sides`, as the page writes it.
+    fn rendered(text: &str, sides: &[Side]) -> String {
+        let view = DocView {
+            len: text.len(),
+            segments: vec![(0, Cow::Borrowed(text))],
+            note: None,
+            passages_only: false,
+        };
+        let mut h = String::new();
+        render_doc(&mut h, &view, sides);
+        h
+    }
+
+    #[test]
+    fn aligned_sentences_are_linked_spans_inside_their_passage() {
+        // Passage 1 covers "One. Two. Three." with sentence pairs on "One."
+        // and "Three." (not "Two."): each a span named for its pair.
+        let sides = [Side {
+            start: 2,
+            end: 18,
+            pair: 1,
+            kind: MatchKind::Reworded,
+            sentences: vec![([2, 6], 0.5), ([12, 18], 0.254)],
+        }];
+        assert_eq!(
+            rendered("> One. Two. Three. <", &sides),
+            concat!(
+                "&gt; <mark class=\"ps c1 reworded\" data-p=\"1\">",
+                "<span class=\"s\" tabindex=\"0\" data-s=\"1-0\" title=\"sentence pair 1: 50% similar\">One.</span>",
+                " Two. ",
+                "<span class=\"s\" tabindex=\"0\" data-s=\"1-1\" title=\"sentence pair 2: 25% similar\">Three.</span>",
+                "</mark> &lt;"
+            )
+        );
+    }
+
+    #[test]
+    fn a_sentence_in_two_pairs_names_both() {
+        // "ab" is in pairs 0 and 1 (one sentence matching two); "cd" in 1 only.
+        let sides = [Side {
+            start: 0,
+            end: 4,
+            pair: 0,
+            kind: MatchKind::Verbatim,
+            sentences: vec![([0, 2], 1.0), ([0, 4], 1.0)],
+        }];
+        let h = rendered("abcd", &sides);
+        assert!(h.contains("data-s=\"0-0 0-1\""), "{h}");
+        assert!(
+            h.contains("data-s=\"0-1\" title=\"sentence pair 2: 100% similar\">cd</span>"),
+            "{h}"
+        );
+        assert_eq!(h.matches("<span").count(), h.matches("</span>").count());
+    }
+
+    #[test]
+    fn sentences_take_the_colour_of_the_passage_that_shows_them() {
+        // Passage 1's sentence runs into passage 0's text, which is drawn in
+        // passage 0's colour: only the part inside passage 1 is its span.
+        let sides = [
+            Side {
+                start: 0,
+                end: 4,
+                pair: 0,
+                kind: MatchKind::Verbatim,
+                sentences: vec![],
+            },
+            Side {
+                start: 2,
+                end: 8,
+                pair: 1,
+                kind: MatchKind::Verbatim,
+                sentences: vec![([2, 8], 0.9)],
+            },
+        ];
+        let h = rendered("abcdefgh", &sides);
+        assert!(
+            h.starts_with("<mark class=\"ps c0 verbatim\" data-p=\"0\">abcd</mark><mark class=\"ps c1 verbatim\" data-p=\"1\"><span class=\"s\" tabindex=\"0\" data-s=\"1-0\""),
+            "{h}"
+        );
+        assert!(h.ends_with(">efgh</span></mark>"), "{h}");
+    }
+
+    #[test]
+    fn passages_without_pairs_have_no_sentence_spans() {
+        let sides = [Side {
+            start: 1,
+            end: 3,
+            pair: 0,
+            kind: MatchKind::Verbatim,
+            sentences: vec![],
+        }];
+        assert_eq!(
+            rendered("abcd", &sides),
+            "a<mark class=\"ps c0 verbatim\" data-p=\"0\">bc</mark>d"
         );
     }
 }

@@ -437,7 +437,7 @@ pub(super) fn render_finding(
         h.push_str("</tbody></table>");
     }
     h.push_str("</div>\n");
-    h.push_str("<p class=\"legend\"><span class=\"ps c0 verbatim\">verbatim</span> <span class=\"ps c0 reworded\">reworded</span> Each passage pair has its own colour; click a passage to bring its match into view.</p>\n");
+    h.push_str("<p class=\"legend\"><span class=\"ps c0 verbatim\">verbatim</span> <span class=\"ps c0 reworded\">reworded</span> Each passage pair has its own colour; click a passage to bring its match into view. Hover over or click an aligned sentence (or focus it with Tab) to see the sentence it matches.</p>\n");
     h.push_str("<div class=\"sides\">\n");
     for side in ['a', 'b'] {
         let (id, path) = if side == 'a' {
@@ -456,6 +456,11 @@ pub(super) fn render_finding(
                     end: r[1],
                     pair: k,
                     kind: p.kind,
+                    sentences: p
+                        .pairs
+                        .iter()
+                        .map(|s| (if side == 'a' { s.a } else { s.b }, s.similarity))
+                        .collect(),
                 }
             })
             .collect();
@@ -516,8 +521,12 @@ pub(super) fn render_locbar(h: &mut String, sides: &[Side], len: usize) {
 }
 
 /// The document text with each passage wrapped in a `mark`; where passages
-/// overlap, the first one's colour wins. Gaps between shown pieces become a
-/// "not shown" marker.
+/// overlap, the first one's colour wins. Inside a mark, each aligned
+/// sentence of that passage is a focusable `span class="s"` whose `data-s`
+/// names its pair as `passage-pair` (0-based; several, space-separated,
+/// where one stretch of text is in more than one pair), the same name on
+/// both sides: the script links the two. Gaps between shown pieces become a
+/// "not shown" marker. `report.js` (`renderDoc`) writes the same markup.
 pub(super) fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
     let mut pos = 0usize;
     for (start, text) in &view.segments {
@@ -525,37 +534,59 @@ pub(super) fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
             render_gap(h, start - pos);
         }
         let end = start + text.len();
+        let inside = |c: usize| c > *start && c < end && text.is_char_boundary(c - start);
         let mut cuts: Vec<usize> = vec![*start, end];
         for s in sides {
-            for c in [s.start, s.end] {
-                if c > *start && c < end && text.is_char_boundary(c - start) {
-                    cuts.push(c);
-                }
-            }
+            let sentence_edges = s.sentences.iter().flat_map(|(r, _)| *r);
+            cuts.extend(
+                [s.start, s.end]
+                    .into_iter()
+                    .chain(sentence_edges)
+                    .filter(|&c| inside(c)),
+            );
         }
         cuts.sort_unstable();
         cuts.dedup();
-        // The mark open at the current position, if any.
+        // The mark and the sentences open at the current position.
         let mut open: Option<usize> = None;
+        let mut open_sentences: Vec<usize> = Vec::new();
         for w in cuts.windows(2) {
             let (a, b) = (w[0], w[1]);
             let here = sides.iter().find(|s| s.start <= a && b <= s.end);
-            if here.map(|s| s.pair) != open {
-                if open.is_some() {
-                    h.push_str("</mark>");
+            let sentences: Vec<usize> = here.map_or_else(Vec::new, |s| {
+                (0..s.sentences.len())
+                    .filter(|&j| s.sentences[j].0[0] <= a && b <= s.sentences[j].0[1])
+                    .collect()
+            });
+            let pair = here.map(|s| s.pair);
+            if pair != open || sentences != open_sentences {
+                if !open_sentences.is_empty() {
+                    h.push_str("</span>");
                 }
-                if let Some(s) = here {
-                    let _ = write!(
-                        h,
-                        "<mark class=\"ps c{} {}\" data-p=\"{}\">",
-                        s.pair % COLOURS,
-                        kind_class(s.kind),
-                        s.pair
-                    );
+                if pair != open {
+                    if open.is_some() {
+                        h.push_str("</mark>");
+                    }
+                    if let Some(s) = here {
+                        let _ = write!(
+                            h,
+                            "<mark class=\"ps c{} {}\" data-p=\"{}\">",
+                            s.pair % COLOURS,
+                            kind_class(s.kind),
+                            s.pair
+                        );
+                    }
+                    open = pair;
                 }
-                open = here.map(|s| s.pair);
+                if let (Some(s), false) = (here, sentences.is_empty()) {
+                    render_sentence_open(h, s, &sentences);
+                }
+                open_sentences = sentences;
             }
             esc_into(h, &text[a - start..b - start]);
+        }
+        if !open_sentences.is_empty() {
+            h.push_str("</span>");
         }
         if open.is_some() {
             h.push_str("</mark>");
@@ -565,6 +596,28 @@ pub(super) fn render_doc(h: &mut String, view: &DocView, sides: &[Side]) {
     if view.len > pos {
         render_gap(h, view.len - pos);
     }
+}
+
+/// The opening tag of an aligned sentence: its pairs (`data-s`) and, as a
+/// tooltip, their numbers in the passage (from 1) and similarity (whole
+/// percent, rounded as the script rounds).
+fn render_sentence_open(h: &mut String, side: &Side, sentences: &[usize]) {
+    h.push_str("<span class=\"s\" tabindex=\"0\" data-s=\"");
+    for (k, j) in sentences.iter().enumerate() {
+        let sep = if k > 0 { " " } else { "" };
+        let _ = write!(h, "{sep}{}-{j}", side.pair);
+    }
+    h.push_str("\" title=\"");
+    for (k, &j) in sentences.iter().enumerate() {
+        let sep = if k > 0 { "; " } else { "" };
+        let _ = write!(
+            h,
+            "{sep}sentence pair {}: {}% similar",
+            j + 1,
+            (side.sentences[j].1 * 100.0).round()
+        );
+    }
+    h.push_str("\">");
 }
 
 pub(super) fn render_gap(h: &mut String, bytes: usize) {

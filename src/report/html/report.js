@@ -1,5 +1,5 @@
 // dedup report: sorting, filtering, one view at a time, passage navigation,
-// and detail views drawn from the embedded data for findings past the
+// sentence-to-sentence links inside passages, and detail views drawn from the embedded data for findings past the
 // written ones. Everything works offline; nothing is fetched.
 (function () {
   "use strict";
@@ -106,22 +106,33 @@
     return h + "</div>";
   }
   function gap(n) { return '<span class="gap">[… ' + n + " bytes not shown …]</span>"; }
-  // Same output as render_doc in html.rs. Offsets are UTF-8 bytes; the
+  // Same output as render_doc in page.rs. Offsets are UTF-8 bytes; the
   // pieces are JS strings, so each piece is cut by byte offsets.
   var enc = new TextEncoder(), dec = new TextDecoder();
+  function sentenceOpen(part, ids) {
+    var h = '<span class="s" tabindex="0" data-s="', t = "";
+    ids.forEach(function (j, k) {
+      h += (k ? " " : "") + part.pair + "-" + j;
+      t += (k ? "; " : "") + "sentence pair " + (j + 1) + ": " + Math.round(part.sents[j][2] * 100) + "% similar";
+    });
+    return h + '" title="' + t + '">';
+  }
   function renderDoc(doc, parts) {
     var h = "", pos = 0;
     doc.segs.forEach(function (seg) {
       var start = seg[0], bytes = enc.encode(seg[1]), end = start + bytes.length;
       if (start > pos) h += gap(start - pos);
       var cuts = [start, end];
+      function cut(c) {
+        if (c > start && c < end && (bytes[c - start] & 0xc0) !== 0x80) cuts.push(c);
+      }
       parts.forEach(function (s) {
-        [s.start, s.end].forEach(function (c) {
-          if (c > start && c < end && (bytes[c - start] & 0xc0) !== 0x80) cuts.push(c);
-        });
+        cut(s.start);
+        cut(s.end);
+        s.sents.forEach(function (r) { cut(r[0]); cut(r[1]); });
       });
       cuts.sort(function (x, y) { return x - y; });
-      var open = null;
+      var open = null, openS = "";
       for (var k = 0; k + 1 < cuts.length; k++) {
         var a = cuts[k], b = cuts[k + 1];
         if (a === b) continue;
@@ -129,14 +140,24 @@
         for (var m = 0; m < parts.length; m++) {
           if (parts[m].start <= a && b <= parts[m].end) { here = parts[m]; break; }
         }
-        var hp = here ? here.pair : null;
-        if (hp !== open) {
-          if (open !== null) h += "</mark>";
-          if (here) h += '<mark class="ps c' + (here.pair % COLOURS) + " " + here.kind + '" data-p="' + here.pair + '">';
-          open = hp;
+        var ids = [];
+        if (here) {
+          here.sents.forEach(function (r, j) { if (r[0] <= a && b <= r[1]) ids.push(j); });
+        }
+        var hp = here ? here.pair : null, hs = ids.join(" ");
+        if (hp !== open || hs !== openS) {
+          if (openS) h += "</span>";
+          if (hp !== open) {
+            if (open !== null) h += "</mark>";
+            if (here) h += '<mark class="ps c' + (here.pair % COLOURS) + " " + here.kind + '" data-p="' + here.pair + '">';
+            open = hp;
+          }
+          if (hs) h += sentenceOpen(here, ids);
+          openS = hs;
         }
         h += esc(dec.decode(bytes.subarray(a - start, b - start)));
       }
+      if (openS) h += "</span>";
       if (open !== null) h += "</mark>";
       pos = end;
     });
@@ -174,12 +195,16 @@
       h += "</tbody></table>";
     }
     h += "</div>";
-    h += '<p class="legend"><span class="ps c0 verbatim">verbatim</span> <span class="ps c0 reworded">reworded</span> Each passage pair has its own colour; click a passage to bring its match into view.</p>';
+    h += '<p class="legend"><span class="ps c0 verbatim">verbatim</span> <span class="ps c0 reworded">reworded</span> Each passage pair has its own colour; click a passage to bring its match into view. Hover over or click an aligned sentence (or focus it with Tab) to see the sentence it matches.</p>';
     h += '<div class="sides">';
     [["a", f.a], ["b", f.b]].forEach(function (sd) {
       var side = sd[0], id = sd[1], doc = d.docs[id];
       var parts = f.passages.map(function (p, k) {
-        return side === "a" ? { start: p[0], end: p[1], pair: k, kind: p[4] } : { start: p[2], end: p[3], pair: k, kind: p[4] };
+        var sents = (p[6] || []).map(function (q) {
+          return side === "a" ? [q[0], q[1], q[4]] : [q[2], q[3], q[4]];
+        });
+        return side === "a" ? { start: p[0], end: p[1], pair: k, kind: p[4], sents: sents }
+          : { start: p[2], end: p[3], pair: k, kind: p[4], sents: sents };
       });
       h += '<div class="side"><h3><span class="label">' + side.toUpperCase() + "</span> " + esc(id);
       if (f.source === id) h += ' <span class="tag">source</span>';
@@ -211,6 +236,7 @@
     if (!current) return;
     var old = current.querySelectorAll("mark.active");
     for (var k = 0; k < old.length; k++) old[k].classList.remove("active");
+    light(null, "linked");
     passage = p;
     ["a", "b"].forEach(function (side) {
       var ms = marks(side, p);
@@ -218,6 +244,49 @@
       if (ms.length && side !== from) scrollInto(ms[0]);
     });
   }
+  // ---- sentence pairs: hovering or focusing a sentence lights it and its
+  // match on the other side ("hl"); clicking it (or Enter) keeps them lit
+  // ("linked"), scrolls the match into view and makes its passage the
+  // current one.
+  function sentences(side, id) {
+    return current.querySelectorAll('.doc[data-side="' + side + '"] span[data-s~="' + id + '"]');
+  }
+  function light(span, cls) {
+    if (!current) return;
+    var old = current.querySelectorAll("span.s." + cls);
+    for (var k = 0; k < old.length; k++) old[k].classList.remove(cls);
+    if (!span) return;
+    span.getAttribute("data-s").split(" ").forEach(function (id) {
+      ["a", "b"].forEach(function (side) {
+        var ss = sentences(side, id);
+        for (var k = 0; k < ss.length; k++) ss[k].classList.add(cls);
+      });
+    });
+  }
+  function link(span) {
+    var side = span.closest(".doc").getAttribute("data-side"), other = side === "a" ? "b" : "a";
+    // Its passage becomes the current one (j/k go on from it), lit by the
+    // sentences alone.
+    activate(+span.closest("mark[data-p]").getAttribute("data-p"), side);
+    var old = current.querySelectorAll("mark.active");
+    for (var k = 0; k < old.length; k++) old[k].classList.remove("active");
+    light(span, "linked");
+    var match = sentences(other, span.getAttribute("data-s").split(" ")[0]);
+    if (match.length) scrollInto(match[0]);
+  }
+  function sentenceAt(target) {
+    var span = target && target.closest && target.closest("main span.s[data-s]");
+    return span && current && current.contains(span) ? span : null;
+  }
+  var hovered = null;
+  document.addEventListener("mouseover", function (ev) {
+    var span = sentenceAt(ev.target);
+    if (span !== hovered) light(hovered = span, "hl");
+  });
+  document.addEventListener("focusin", function (ev) {
+    var span = sentenceAt(ev.target);
+    if (span || hovered) light(hovered = span, "hl");
+  });
   function passageCount() {
     if (!current) return 0;
     var ms = current.querySelectorAll("mark[data-p]"), max = -1;
@@ -248,6 +317,11 @@
     }
   }
   document.addEventListener("click", function (ev) {
+    var span = sentenceAt(ev.target);
+    if (span) {
+      link(span);
+      return;
+    }
     var mark = ev.target.closest && ev.target.closest("main mark[data-p]");
     if (mark && current && current.contains(mark)) {
       activate(+mark.getAttribute("data-p"), mark.closest(".doc").getAttribute("data-side"));
@@ -261,6 +335,12 @@
     var tag = ev.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") {
       if (ev.key === "Escape") ev.target.blur();
+      return;
+    }
+    var span = sentenceAt(ev.target);
+    if (span && (ev.key === "Enter" || ev.key === " ")) {
+      ev.preventDefault();
+      link(span);
       return;
     }
     var n = current ? +current.getAttribute("data-n") : 0;

@@ -22,13 +22,18 @@ pub struct DocView<'a> {
     pub passages_only: bool,
 }
 
-/// A passage seen from one side: range, pair index, kind.
-#[derive(Debug, Clone, Copy)]
+/// A passage seen from one side: range, pair index, kind, and its aligned
+/// sentences on this side.
+#[derive(Debug, Clone)]
 pub(super) struct Side {
     pub(super) start: usize,
     pub(super) end: usize,
     pub(super) pair: usize,
     pub(super) kind: MatchKind,
+    /// This side's range of each of the passage's sentence pairs, in the
+    /// passage's pair order, with the pair's similarity. Empty for a
+    /// passage without pairs.
+    pub(super) sentences: Vec<([usize; 2], f64)>,
 }
 
 /// For every document in a finding, what the page shows of it.
