@@ -758,3 +758,23 @@ fn hovering_focusing_and_clicking_a_sentence_lights_its_match_in_chromium() {
         false,
     );
 }
+
+#[test]
+fn provenance_graph_is_drawn_with_the_source_as_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let html = std::fs::read_to_string(scan_html("samples", tmp.path())).unwrap();
+    let start = html
+        .find("<figure class=\"graph\" id=\"provenance-1\">")
+        .expect("a provenance figure");
+    let figure = &html[start..start + html[start..].find("</figure>").unwrap()];
+    assert_eq!(figure.matches("<rect").count(), 2, "{figure}");
+    assert_eq!(figure.matches("<line").count(), 1, "{figure}");
+    let root = figure.find("class=\"node root\"").expect("a root node");
+    assert!(
+        figure[root..].contains("<title>001_0ae9a733e2d797e1.txt</title>"),
+        "{figure}"
+    );
+    assert!(figure.contains(
+        "<figcaption>001_0ae9a733e2d797e1.txt -&gt; 000_f7ff5efcf92a0c65.txt</figcaption>"
+    ));
+}

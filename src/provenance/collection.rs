@@ -258,6 +258,65 @@ pub fn resolve(findings: &mut [Finding], same_cluster: &dyn Fn(&str, &str) -> bo
     }
     reweigh(findings, &mut added);
     break_cycles(findings, &index, ids.len());
+    unname_siblings(findings, &index, &ids);
+}
+
+/// Two documents derived from one source, each closer to it than to the
+/// other, are siblings: naming one the source of the other on textual
+/// evidence alone (containment between two rewrites of one original) would
+/// accuse an author who never saw the other text. Dates and the index still
+/// count.
+fn unname_siblings(findings: &mut [Finding], index: &AHashMap<&str, u32>, ids: &[String]) {
+    let key = |x: u32, y: u32| (x.min(y), x.max(y));
+    let mut score: AHashMap<(u32, u32), f64> = AHashMap::new();
+    let mut parents: AHashMap<u32, Vec<u32>> = AHashMap::new();
+    for f in findings.iter() {
+        let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
+        score.insert(key(a, b), f.score);
+        if let Some(s) = f.source.as_deref() {
+            let s = index[s];
+            parents
+                .entry(if s == a { b } else { a })
+                .or_default()
+                .push(s);
+        }
+    }
+    for f in findings.iter_mut() {
+        let Some(source) = f.source.clone() else {
+            continue;
+        };
+        let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
+        let here = f.score;
+        let no_parents = Vec::new();
+        let pa = parents.get(&a).unwrap_or(&no_parents);
+        let pb = parents.get(&b).unwrap_or(&no_parents);
+        let common = pa.iter().find(|&&d| {
+            pb.contains(&d)
+                && score.get(&key(d, a)).is_some_and(|&s| s > here)
+                && score.get(&key(d, b)).is_some_and(|&s| s > here)
+        });
+        let Some(&d) = common else {
+            continue;
+        };
+        let outside_text = f.evidence.iter().any(|e| {
+            matches!(e.kind.as_str(), "date" | "indexed") && e.favours.as_deref() == Some(&source)
+        });
+        if outside_text {
+            continue;
+        }
+        let parent = &ids[d as usize];
+        f.evidence.push(Evidence {
+            kind: "collection".into(),
+            detail: format!(
+                "{} and {} both derive from {parent}, each closer to it than to the other: siblings, not one from the other",
+                f.a, f.b
+            ),
+            favours: None,
+            weight: 0.0,
+        });
+        f.source = None;
+        f.confidence = 0.0;
+    }
 }
 
 /// The provenance graphs of `findings`: one per connected group of findings

@@ -303,6 +303,23 @@ pub(super) fn render_overview(h: &mut String, report: &Report) {
         h.push_str("</tbody></table>\n");
     }
 
+    h.push_str("<h2>Provenance</h2>\n");
+    if report.provenance.is_empty() {
+        h.push_str("<p class=\"empty\">No source named.</p>\n");
+    } else {
+        h.push_str("<p>Which came from which, per group of findings with a named source: arrows run from the source to the derived document (hover an arrow for its confidence).</p>\n");
+        for (g, graph) in report.provenance.iter().take(MAX_GRAPHS).enumerate() {
+            render_graph(h, g, graph);
+        }
+        if report.provenance.len() > MAX_GRAPHS {
+            let _ = writeln!(
+                h,
+                "<p>… {} more groups: see the JSON report's <code>provenance</code>.</p>",
+                report.provenance.len() - MAX_GRAPHS
+            );
+        }
+    }
+
     h.push_str("<h2>Errors and warnings</h2>\n");
     if report.errors.is_empty() && report.documents.iter().all(|d| d.warnings.is_empty()) {
         h.push_str("<p class=\"empty\">None: every file was read.</p>\n");
@@ -360,6 +377,102 @@ pub(super) fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String
         serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
         other => out.push((prefix.to_string(), other.to_string())),
     }
+}
+
+/// At most this many provenance groups are drawn.
+const MAX_GRAPHS: usize = 50;
+
+/// Groups with more documents than this are listed by their chain only.
+const MAX_DRAWN_NODES: usize = 40;
+
+/// One provenance group as a small SVG: documents in columns by their
+/// distance from a root (sources left), arrows from source to derived.
+fn render_graph(h: &mut String, g: usize, graph: &crate::model::ProvenanceGraph) {
+    let _ = write!(h, "<figure class=\"graph\" id=\"provenance-{}\">", g + 1);
+    let mut nodes: Vec<&str> = graph
+        .edges
+        .iter()
+        .flat_map(|e| [e.source.as_str(), e.derived.as_str()])
+        .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    if nodes.len() <= MAX_DRAWN_NODES {
+        // Column: the longest path from a root (edges form no cycle; the
+        // pass count bounds the work anyway).
+        let mut column: HashMap<&str, usize> = nodes.iter().map(|&n| (n, 0)).collect();
+        for _ in 0..nodes.len() {
+            let mut changed = false;
+            for e in &graph.edges {
+                let next = column[e.source.as_str()] + 1;
+                if next > column[e.derived.as_str()] && next < nodes.len() {
+                    column.insert(e.derived.as_str(), next);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut rows: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+        for &n in &nodes {
+            rows.entry(column[n]).or_default().push(n);
+        }
+        let (w, hgt, gap_x, gap_y) = (170.0, 26.0, 60.0, 12.0);
+        let mut at: HashMap<&str, (f64, f64)> = HashMap::new();
+        for (&c, members) in &rows {
+            for (r, &n) in members.iter().enumerate() {
+                at.insert(n, (c as f64 * (w + gap_x), r as f64 * (hgt + gap_y)));
+            }
+        }
+        let width = rows.len() as f64 * (w + gap_x) - gap_x;
+        let height = rows.values().map(Vec::len).max().unwrap_or(1) as f64 * (hgt + gap_y) - gap_y;
+        let _ = write!(
+            h,
+            "<svg viewBox=\"-2 -2 {:.0} {:.0}\" width=\"{:.0}\" height=\"{:.0}\" role=\"img\" aria-label=\"provenance graph {}\"><defs><marker id=\"arrow-{g}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>",
+            width + 4.0,
+            height + 4.0,
+            width + 4.0,
+            height + 4.0,
+            esc(&graph.chain)
+        );
+        for e in &graph.edges {
+            let (sx, sy) = at[e.source.as_str()];
+            let (dx, dy) = at[e.derived.as_str()];
+            let _ = write!(
+                h,
+                "<line x1=\"{:.0}\" y1=\"{:.0}\" x2=\"{:.0}\" y2=\"{:.0}\" marker-end=\"url(#arrow-{g})\"><title>{} → {} (confidence {:.2})</title></line>",
+                sx + w,
+                sy + hgt / 2.0,
+                dx,
+                dy + hgt / 2.0,
+                esc(&e.source),
+                esc(&e.derived),
+                e.confidence
+            );
+        }
+        for &n in &nodes {
+            let (x, y) = at[n];
+            let root = graph.roots.iter().any(|r| r == n);
+            let label: String = if n.chars().count() > 24 {
+                n.chars().take(23).chain(['…']).collect()
+            } else {
+                n.to_string()
+            };
+            let _ = write!(
+                h,
+                "<g class=\"{}\"><rect x=\"{x:.0}\" y=\"{y:.0}\" width=\"{w:.0}\" height=\"{hgt:.0}\" rx=\"5\"/><text x=\"{:.0}\" y=\"{:.0}\">{}</text><title>{}</title></g>",
+                if root { "node root" } else { "node" },
+                x + 8.0,
+                y + 17.0,
+                esc(&label),
+                esc(n)
+            );
+        }
+        h.push_str("</svg>");
+    }
+    h.push_str("<figcaption>");
+    esc_into(h, &graph.chain);
+    h.push_str("</figcaption></figure>\n");
 }
 
 pub(super) fn render_finding(
