@@ -173,7 +173,9 @@ def components(edges, P):
         # small-star runs on directed (v, parent) edges; the next round sees
         # them undirected again.
         nxt = small.map(lambda e: (max(e), min(e))).distinct(P).cache()
-        if nxt.subtract(current, P).union(current.subtract(nxt, P)).isEmpty():
+        # One job over all partitions (isEmpty's take would recompute
+        # the difference partition after partition).
+        if nxt.subtract(current, P).union(current.subtract(nxt, P)).count() == 0:
             break
         current = nxt
     # Converged: every edge is (node, the component's smallest node).
@@ -224,6 +226,9 @@ def run(args):
              .getOrCreate())
     sc = spark.sparkContext
     sc.setLogLevel("ERROR")
+    # Executors import this module when it is not __main__ (a caller
+    # imported it): ship it.
+    sc.addPyFile(os.path.abspath(__file__))
     os.makedirs(args.output, exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="dedup-spark-", dir=args.output)
     try:
