@@ -25,7 +25,9 @@ fn dedup(args: &[&str], stdin: &str) -> (i32, String, String) {
 fn ok(args: &[&str], stdin: &str) -> Vec<Value> {
     let (code, out, err) = dedup(args, stdin);
     assert_eq!(code, 0, "dedup {args:?} failed: {err}");
-    out.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 fn lines(values: &[Value]) -> String {
@@ -112,7 +114,12 @@ fn distributed_report(dir: &Path, tmp: &Path) -> Value {
         .collect();
     let edges: BTreeSet<(u32, u32)> = ok(&["buckets"], &lines(&star_lines))
         .iter()
-        .map(|p| (p["a"].as_u64().unwrap() as u32, p["b"].as_u64().unwrap() as u32))
+        .map(|p| {
+            (
+                p["a"].as_u64().unwrap() as u32,
+                p["b"].as_u64().unwrap() as u32,
+            )
+        })
         .collect();
     // 5. Near-duplicate test, components.
     let pair_lines = |pairs: &BTreeSet<(u32, u32)>| -> String {
@@ -137,7 +144,10 @@ fn distributed_report(dir: &Path, tmp: &Path) -> Value {
     }
     let mut rejected = BTreeSet::new();
     for t in &tested {
-        let (a, b) = (t["a"].as_u64().unwrap() as u32, t["b"].as_u64().unwrap() as u32);
+        let (a, b) = (
+            t["a"].as_u64().unwrap() as u32,
+            t["b"].as_u64().unwrap() as u32,
+        );
         if t["near_duplicate"].as_bool().unwrap() {
             let (ra, rb) = (root(&mut label, a), root(&mut label, b));
             label[ra.max(rb) as usize] = ra.min(rb);
@@ -149,7 +159,12 @@ fn distributed_report(dir: &Path, tmp: &Path) -> Value {
     let in_edge: BTreeSet<u32> = tested
         .iter()
         .filter(|t| t["near_duplicate"].as_bool().unwrap())
-        .flat_map(|t| [t["a"].as_u64().unwrap() as u32, t["b"].as_u64().unwrap() as u32])
+        .flat_map(|t| {
+            [
+                t["a"].as_u64().unwrap() as u32,
+                t["b"].as_u64().unwrap() as u32,
+            ]
+        })
         .collect();
     for &i in &in_edge {
         let r = root(&mut label, i);
@@ -205,7 +220,13 @@ fn distributed_report(dir: &Path, tmp: &Path) -> Value {
             json!({"tier": t, "key": k, "members": members, "languages": langs})
         })
         .collect();
-    let rule = ["buckets", "--collection-size", &n, "--languages", &languages];
+    let rule = [
+        "buckets",
+        "--collection-size",
+        &n,
+        "--languages",
+        &languages,
+    ];
     let decided = ok(&rule, &lines(&rare_lines));
     let common: Vec<Value> = decided
         .iter()
@@ -226,7 +247,10 @@ fn distributed_report(dir: &Path, tmp: &Path) -> Value {
         .collect();
     let mut pairs = rejected;
     for p in ok(&rule, &lines(&shared_lines)) {
-        pairs.insert((p["a"].as_u64().unwrap() as u32, p["b"].as_u64().unwrap() as u32));
+        pairs.insert((
+            p["a"].as_u64().unwrap() as u32,
+            p["b"].as_u64().unwrap() as u32,
+        ));
     }
     // 8. Onto representatives, verified with both facts.
     let pairs: BTreeSet<(u32, u32)> = pairs
@@ -260,7 +284,12 @@ fn distributed_report(dir: &Path, tmp: &Path) -> Value {
     needs_args.push("--needs");
     let needs: BTreeSet<(u32, u32)> = ok(&needs_args, "")
         .iter()
-        .map(|p| (p["a"].as_u64().unwrap() as u32, p["b"].as_u64().unwrap() as u32))
+        .map(|p| {
+            (
+                p["a"].as_u64().unwrap() as u32,
+                p["b"].as_u64().unwrap() as u32,
+            )
+        })
         .collect();
     let jaccard = ok(&["verify", "--mode", "jaccard"], &pair_lines(&needs));
     let scores = tmp.join("jaccard.jsonl");
@@ -334,7 +363,13 @@ fn sketch_keys_are_the_same_on_every_run_and_thread_count() {
     let text = std::fs::read_to_string(samples.join("000_f7ff5efcf92a0c65.txt")).unwrap();
     let record = json!({"idx": 0, "id": "000_f7ff5efcf92a0c65.txt", "text": text});
     let from_record = ok(&["sketch", "--collection-size", "5"], &lines(&[record]));
-    for key in ["bands", "bigrams", "fingerprints", "content_hash", "signature"] {
+    for key in [
+        "bands",
+        "bigrams",
+        "fingerprints",
+        "content_hash",
+        "signature",
+    ] {
         assert_eq!(from_record[0][key], one[0][key], "{key}");
     }
     assert!(!one[0]["bands"].as_array().unwrap().is_empty());
@@ -345,14 +380,21 @@ fn bad_records_are_errors_naming_the_line_or_file() {
     let (code, _, err) = dedup(&["verify"], "{\"a\": 1}\n");
     assert_eq!(code, 2);
     assert!(err.contains("standard input: line 1"), "{err}");
-    let missing = json!({"a": {"id": "x", "path": "/no/such/file.txt"}, "b": {"id": "y", "text": "t"}});
+    let missing =
+        json!({"a": {"id": "x", "path": "/no/such/file.txt"}, "b": {"id": "y", "text": "t"}});
     let (code, _, err) = dedup(&["verify"], &lines(&[missing]));
     assert_eq!(code, 2);
     assert!(err.contains("/no/such/file.txt"), "{err}");
-    let (code, _, err) = dedup(&["buckets"], "{\"tier\": \"bigram\", \"key\": 1, \"members\": [0, 1]}\n");
+    let (code, _, err) = dedup(
+        &["buckets"],
+        "{\"tier\": \"bigram\", \"key\": 1, \"members\": [0, 1]}\n",
+    );
     assert_eq!(code, 2);
     assert!(err.contains("--collection-size"), "{err}");
-    let (code, out, _) = dedup(&["sketch"], "{\"id\": \"bin.txt\", \"latin1\": \"a\\u0000b\"}\n");
+    let (code, out, _) = dedup(
+        &["sketch"],
+        "{\"id\": \"bin.txt\", \"latin1\": \"a\\u0000b\"}\n",
+    );
     assert_eq!(code, 0);
     assert!(out.contains("\"error\"") && out.contains("binary"), "{out}");
 }

@@ -107,7 +107,7 @@ pub enum VerifyMode {
     /// `{"a": DOC, "b": DOC}`: `{"a","b","jaccard"}`, exact shingle Jaccard.
     Jaccard,
     /// `{"members": [DOC...]}` (one near-duplicate cluster):
-    /// `{"representative": IDX, "findings": [...]}`.
+    /// `{"members": [IDX...], "representative": IDX, "findings": [...]}`.
     Cluster,
 }
 
@@ -546,6 +546,8 @@ struct TestOut {
 
 #[derive(Debug, Serialize)]
 struct ClusterOut {
+    /// The members' numbers, ascending.
+    members: Vec<Option<u32>>,
     representative: Option<u32>,
     findings: Vec<Finding>,
 }
@@ -625,6 +627,7 @@ pub fn run_verify(args: &VerifyArgs) -> anyhow::Result<i32> {
                     let (rep, findings) =
                         representative(&group, &local_docs, &local_features, &params);
                     json(&ClusterOut {
+                        members: order.iter().map(|r| r.idx).collect(),
                         representative: order[rep as usize].idx,
                         findings,
                     })
