@@ -119,7 +119,8 @@ def read_records(spark, path, text_col, id_col, partitions):
     """Document records (`{"id", "path"}` or `{"id", "text"}`) of the input,
     with the ids a scan gives them."""
     sc = spark.sparkContext
-    if os.path.isdir(path):
+    parquet = path.rstrip("/").endswith(".parquet")
+    if os.path.isdir(path) and not parquet:
         # The scan's walk: files with a known extension, hidden ones left
         # out, ids relative to the root with `/`.
         found = []
@@ -134,7 +135,7 @@ def read_records(spark, path, text_col, id_col, partitions):
                 found.append({"id": rel, "path": full})
         return sc.parallelize(found, partitions)
     base = os.path.basename(path.rstrip("/"))
-    if path.endswith(".parquet") or os.path.isdir(path):
+    if parquet:
         df = spark.read.parquet(path)
     else:
         df = spark.read.json(path)
