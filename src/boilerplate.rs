@@ -105,17 +105,36 @@ impl Boilerplate {
                 if holders.len() < min {
                     return false;
                 }
-                holders.sort_unstable_by_key(|&d| ids[d as usize]);
-                let sampled: Vec<&Signature> = holders
-                    .iter()
-                    .take(HOLDERS_SAMPLED)
-                    .map(|&d| signatures[d as usize])
-                    .collect();
-                holders_are_unrelated(&sampled, params)
+                is_boilerplate(
+                    holders
+                        .iter()
+                        .map(|&d| (ids[d as usize], signatures[d as usize]))
+                        .collect(),
+                    params,
+                )
             })
             .map(|run| run[0].0);
         Boilerplate::from_hashes(found)
     }
+}
+
+/// The rule for one sentence, given its holders (distinct documents, by
+/// id and MinHash, any order): held by at least
+/// [`BoilerplateParams::min_documents`], and the first
+/// [`HOLDERS_SAMPLED`] in id order are not copies of each other. The one
+/// rule of [`Boilerplate::find`] and of a distributed driver
+/// (`dedup buckets`).
+pub fn is_boilerplate(mut holders: Vec<(&str, &Signature)>, params: &BoilerplateParams) -> bool {
+    if holders.len() < params.min_documents.max(2) {
+        return false;
+    }
+    holders.sort_unstable_by_key(|&(id, _)| id);
+    let sampled: Vec<&Signature> = holders
+        .iter()
+        .take(HOLDERS_SAMPLED)
+        .map(|&(_, s)| s)
+        .collect();
+    holders_are_unrelated(&sampled, params)
 }
 
 /// The second test of boilerplate: the median estimated Jaccard of

@@ -38,7 +38,7 @@ pub struct NearDuplicateClusters {
 
 /// Whether an edge is a near-duplicate by the near-duplicate tier's rule:
 /// the same normalized text, or exact shingle Jaccard at the threshold.
-fn is_near_duplicate(
+pub fn is_near_duplicate(
     (a, fa): (&Document, &Features),
     (b, fb): (&Document, &Features),
     params: &Params,
@@ -96,41 +96,10 @@ pub fn cluster(
             )
         });
     let groups = groups(n, verified.iter().map(|p| (p.a, p.b)));
-    // Representative: provisionally the longest member (then the smallest
-    // index); when a member is named as its source, the longest such source
-    // instead, and the member findings are computed again against it. At
-    // most two findings per member.
-    let longest = |candidates: &mut dyn Iterator<Item = u32>| {
-        candidates
-            .min_by_key(|&i| (std::cmp::Reverse(features[i as usize].tokens), i))
-            .expect("clusters are not empty")
-    };
+    // A representative per cluster, with its member findings.
     let per_group: Vec<(u32, Vec<Finding>)> = groups
         .par_iter()
-        .map(|g| {
-            let against = |rep: u32| -> Vec<(u32, Option<Finding>)> {
-                g.par_iter()
-                    .filter(|&&m| m != rep)
-                    .map(|&m| (m, pair_finding(documents, features, m, rep, params)))
-                    .collect()
-            };
-            let provisional = longest(&mut g.iter().copied());
-            let first = against(provisional);
-            let rep_id = documents[provisional as usize].id.as_str();
-            let mut sources = first.iter().filter_map(|(m, f)| {
-                let f = f.as_ref()?;
-                let named = f.source.as_deref()?;
-                (named != rep_id).then_some(*m)
-            });
-            let (rep, found) = match sources.next() {
-                None => (provisional, first),
-                Some(s) => {
-                    let rep = longest(&mut std::iter::once(s).chain(sources));
-                    (rep, against(rep))
-                }
-            };
-            (rep, found.into_iter().filter_map(|(_, f)| f).collect())
-        })
+        .map(|g| representative(g, documents, features, params))
         .collect();
     let mut representative: Vec<u32> = (0..n as u32).collect();
     let mut findings = Vec::new();
@@ -176,6 +145,48 @@ pub fn cluster(
         rejected,
         pairs_over_cap,
     }
+}
+
+/// The representative of one cluster `group` (document indices,
+/// ascending) and its member findings. Provisionally the longest member
+/// (then the smallest index); when a member is named as its source, the
+/// longest such source instead, and the member findings are computed again
+/// against it. At most two findings per member. The one rule of a scan and
+/// of a distributed driver (`dedup verify --mode cluster`).
+pub fn representative(
+    group: &[u32],
+    documents: &[Document],
+    features: &[Features],
+    params: &Params,
+) -> (u32, Vec<Finding>) {
+    let longest = |candidates: &mut dyn Iterator<Item = u32>| {
+        candidates
+            .min_by_key(|&i| (std::cmp::Reverse(features[i as usize].tokens), i))
+            .expect("clusters are not empty")
+    };
+    let against = |rep: u32| -> Vec<(u32, Option<Finding>)> {
+        group
+            .par_iter()
+            .filter(|&&m| m != rep)
+            .map(|&m| (m, pair_finding(documents, features, m, rep, params)))
+            .collect()
+    };
+    let provisional = longest(&mut group.iter().copied());
+    let first = against(provisional);
+    let rep_id = documents[provisional as usize].id.as_str();
+    let mut sources = first.iter().filter_map(|(m, f)| {
+        let f = f.as_ref()?;
+        let named = f.source.as_deref()?;
+        (named != rep_id).then_some(*m)
+    });
+    let (rep, found) = match sources.next() {
+        None => (provisional, first),
+        Some(s) => {
+            let rep = longest(&mut std::iter::once(s).chain(sources));
+            (rep, against(rep))
+        }
+    };
+    (rep, found.into_iter().filter_map(|(_, f)| f).collect())
 }
 
 /// `pairs` moved onto the representatives: pairs inside one cluster are

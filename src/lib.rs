@@ -20,6 +20,7 @@ pub mod candidates;
 pub mod check;
 pub mod cluster;
 pub mod dense;
+pub mod distributed;
 pub mod error;
 pub mod features;
 pub mod hash;

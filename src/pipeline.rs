@@ -262,31 +262,8 @@ pub fn scan_with_progress(
         })
         .collect();
     findings.append(&mut dense.findings);
-    findings.sort_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
-    });
-    // Directions that only the whole graph of findings shows.
-    let group_of: AHashMap<&str, usize> = dense
-        .groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, members)| {
-            members
-                .iter()
-                .map(move |&m| (documents[m as usize].id.as_str(), g))
-        })
-        .collect();
-    let same_cluster = |x: &str, y: &str| match (group_of.get(x), group_of.get(y)) {
-        (Some(gx), Some(gy)) => gx == gy,
-        _ => false,
-    };
-    crate::provenance::collection::resolve(&mut findings, &same_cluster);
     timings.insert("verify_align".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
-    let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
-    let tokens: Vec<usize> = features.iter().map(|f| f.tokens).collect();
     // Every member linked to its representative, so a member whose own
     // finding fell short still sits in its cluster.
     let links: Vec<(u32, u32)> = dense
@@ -302,7 +279,80 @@ pub fn scan_with_progress(
         )
         .jaccard
     };
-    let clusters = clusters(&ids, &tokens, &findings, &links, &jaccard);
+    let infos = documents
+        .iter()
+        .zip(&features)
+        .map(|(d, f)| document_info(d, f, params))
+        .collect();
+    let stats = Stats {
+        threads: rayon::current_num_threads(),
+        timings_ms: timings,
+        counters,
+    };
+    let report = assemble(infos, findings, &links, &jaccard, errors, params, stats);
+    // Freeing the units, shingles and bigrams of every document is hundreds
+    // of thousands of small vectors: freed in parallel, each thread mostly
+    // into its own allocator arena, it takes a third of the time.
+    features.into_par_iter().with_min_len(64).for_each(drop);
+    report
+}
+
+/// What the report says of one document.
+pub fn document_info(d: &Document, f: &Features, params: &Params) -> DocumentInfo {
+    DocumentInfo {
+        id: d.id.clone(),
+        path: d.path.clone(),
+        bytes: d.bytes,
+        tokens: f.tokens,
+        encoding: d.encoding,
+        format: d.format,
+        meta: d.meta.clone(),
+        warnings: d.warnings.clone(),
+        language: params.rewrite_tier().then(|| f.language.clone()),
+        boilerplate_sentences: f.boilerplate.len(),
+    }
+}
+
+/// Everything after the per-pair findings, written once for every way a
+/// collection is scanned (one machine, or the pieces a distributed driver
+/// gathers, see [`crate::distributed`]): sorts the findings, builds the
+/// clusters, marks findings between clusters, and summarizes the report.
+///
+/// `documents[i]` describes document `i` (the scan's order: sorted by id);
+/// `links` are pairs of document numbers already known to be in one cluster
+/// (near-duplicate members and their representative); `jaccard(i, k)` is
+/// the exact shingle Jaccard of two documents, asked only for a cluster
+/// member with no finding against the kept document.
+pub fn assemble(
+    documents: Vec<DocumentInfo>,
+    mut findings: Vec<Finding>,
+    links: &[(u32, u32)],
+    jaccard: &(dyn Fn(u32, u32) -> f64 + Sync),
+    errors: Vec<InputError>,
+    params: &Params,
+    stats: Stats,
+) -> Report {
+    findings.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+    });
+    let ids: Vec<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+    // Directions that only the whole graph of findings shows. Two members
+    // of one near-duplicate cluster (linked to one representative) were not
+    // compared with each other.
+    let mut representative: AHashMap<&str, u32> = AHashMap::new();
+    for &(m, r) in links {
+        representative.insert(ids[m as usize], r);
+        representative.insert(ids[r as usize], r);
+    }
+    let same_cluster = |x: &str, y: &str| match (representative.get(x), representative.get(y)) {
+        (Some(rx), Some(ry)) => rx == ry,
+        _ => false,
+    };
+    crate::provenance::collection::resolve(&mut findings, &same_cluster);
+    let tokens: Vec<usize> = documents.iter().map(|d| d.tokens).collect();
+    let clusters = clusters(&ids, &tokens, &findings, links, jaccard);
     mark_clusters(&mut findings, &clusters);
     let provenance = crate::provenance::collection::graphs(&findings);
     let mut report = Report {
@@ -310,37 +360,14 @@ pub fn scan_with_progress(
         tool: format!("dedup {}", env!("CARGO_PKG_VERSION")),
         params: params.clone(),
         summary: Default::default(),
-        documents: documents
-            .iter()
-            .zip(&features)
-            .map(|(d, f)| DocumentInfo {
-                id: d.id.clone(),
-                path: d.path.clone(),
-                bytes: d.bytes,
-                tokens: f.tokens,
-                encoding: d.encoding,
-                format: d.format,
-                meta: d.meta.clone(),
-                warnings: d.warnings.clone(),
-                language: params.rewrite_tier().then(|| f.language.clone()),
-                boilerplate_sentences: f.boilerplate.len(),
-            })
-            .collect(),
+        documents,
         pairs: findings,
         provenance,
         clusters,
         errors,
-        stats: Stats {
-            threads: rayon::current_num_threads(),
-            timings_ms: timings,
-            counters,
-        },
+        stats,
     };
     report.summarize();
-    // Freeing the units, shingles and bigrams of every document is hundreds
-    // of thousands of small vectors: freed in parallel, each thread mostly
-    // into its own allocator arena, it takes a third of the time.
-    features.into_par_iter().with_min_len(64).for_each(drop);
     report
 }
 
@@ -357,24 +384,64 @@ pub fn common_rule<'a>(
         .iter()
         .map(|f| language_id(&f.language.code))
         .collect();
-    let mut per_language: AHashMap<u16, usize> = AHashMap::new();
-    for &l in &languages {
-        *per_language.entry(l).or_default() += 1;
-    }
+    let shares = LanguageShares::of(languages.iter().copied());
     let rarity = params.collection.rarity;
     move |bigram: u64, held: usize, holders: &mut dyn Iterator<Item = u32>| -> bool {
         if let Some(given) = given {
             return given.contains(bigram);
         }
+        shares.is_common(&rarity, held, &mut holders.map(|d| languages[d as usize]))
+    }
+}
+
+/// How many documents of the collection are in each language: the
+/// denominator of the share rule for common bigrams.
+#[derive(Debug, Clone, Default)]
+pub struct LanguageShares {
+    per_language: AHashMap<u16, usize>,
+}
+
+impl LanguageShares {
+    /// Counts the languages (see [`language_id`]) of every document.
+    pub fn of(languages: impl IntoIterator<Item = u16>) -> Self {
+        let mut per_language: AHashMap<u16, usize> = AHashMap::new();
+        for l in languages {
+            *per_language.entry(l).or_default() += 1;
+        }
+        LanguageShares { per_language }
+    }
+
+    /// From counts by language code (a distributed driver's aggregate).
+    pub fn from_counts<'a>(counts: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
+        let mut per_language: AHashMap<u16, usize> = AHashMap::new();
+        for (code, n) in counts {
+            *per_language.entry(language_id(code)).or_default() += n;
+        }
+        LanguageShares { per_language }
+    }
+
+    /// The share rule: a bigram held `held` times (with repeats), by
+    /// documents of `holder_languages` (any order, repeats allowed), is
+    /// common when it is held by at least `min_documents` and by more than
+    /// `max_share` of the documents of those languages.
+    pub fn is_common(
+        &self,
+        rarity: &crate::params::RarityParams,
+        held: usize,
+        holder_languages: &mut dyn Iterator<Item = u16>,
+    ) -> bool {
         // Most bigrams are held by a few documents: decided before any
         // allocation.
         if held < rarity.min_documents {
             return false;
         }
-        let mut seen: Vec<u16> = holders.map(|d| languages[d as usize]).collect();
+        let mut seen: Vec<u16> = holder_languages.collect();
         seen.sort_unstable();
         seen.dedup();
-        let of_languages: usize = seen.iter().map(|l| per_language[l]).sum();
+        let of_languages: usize = seen
+            .iter()
+            .map(|l| self.per_language.get(l).copied().unwrap_or(0))
+            .sum();
         rarity.is_common(held, of_languages)
     }
 }

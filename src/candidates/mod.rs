@@ -16,7 +16,7 @@ mod scatter;
 pub use postings::{
     stored_candidates, CandidateRule, KeyKind, MemoryPostings, Postings, QueryKeys,
 };
-pub use rewrite::rewrite_candidate_pairs;
+pub use rewrite::{bucket_shares, is_common_bucket, packed_key, rewrite_candidate_pairs};
 
 use crate::hash::stable_hash;
 use crate::sketch::Signature;
@@ -147,26 +147,39 @@ pub fn candidate_pairs(
         .collect();
     entries.par_sort_unstable();
     let mut pairs = Vec::new();
+    let mut members = Vec::new();
     for run in entries.chunk_by(|x, y| x.0 == y.0) {
-        if run.len() < 2 {
-            continue;
-        }
-        if run.len() > max_bucket {
-            pairs.extend(
-                run[1..]
-                    .iter()
-                    .map(|&(_, d)| CandidatePair::new(run[0].1, d)),
-            );
-        } else {
-            for (i, &(_, x)) in run.iter().enumerate() {
-                pairs.extend(run[i + 1..].iter().map(|&(_, y)| CandidatePair::new(x, y)));
-            }
-        }
+        members.clear();
+        members.extend(run.iter().map(|&(_, d)| d));
+        bucket_pairs(&members, max_bucket, &mut pairs);
     }
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs.retain(|p| p.a != p.b);
     pairs
+}
+
+/// The candidate pairs of one LSH (or exact-hash) bucket, `members` in
+/// ascending order, appended to `out`: all pairs when the bucket holds at
+/// most `max_bucket` documents, else a star around its first (smallest)
+/// member, which keeps a cluster connected without a quadratic blow-up. The
+/// one bucket rule of the scan and of a distributed driver
+/// (`dedup buckets`).
+pub fn bucket_pairs(members: &[u32], max_bucket: usize, out: &mut Vec<CandidatePair>) {
+    if members.len() < 2 {
+        return;
+    }
+    if members.len() > max_bucket {
+        out.extend(
+            members[1..]
+                .iter()
+                .map(|&d| CandidatePair::new(members[0], d)),
+        );
+    } else {
+        for (i, &x) in members.iter().enumerate() {
+            out.extend(members[i + 1..].iter().map(|&y| CandidatePair::new(x, y)));
+        }
+    }
 }
 
 /// The rewrite tier's candidate rule: two documents are candidates when

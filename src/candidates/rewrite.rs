@@ -27,7 +27,7 @@ pub fn rewrite_candidate_pairs(
     // bits the document) so the sort moves half the bytes. Dropping low hash
     // bits can only merge two rare bigrams' buckets: extra candidates that
     // verification rejects, never a missed one.
-    let doc_bits = usize::BITS - bigrams.len().max(2).leading_zeros();
+    let doc_bits = doc_bits(bigrams.len());
     let (parts, common) = rare_buckets(bigrams, doc_bits, rule, is_common);
     let later = later_members_by_document(bigrams.len(), &parts);
     // Per document `a`, count the buckets it shares with each later document
@@ -77,6 +77,48 @@ pub fn rewrite_candidate_pairs(
     // sort only checks, linear on sorted input).
     out.sort_unstable();
     (out, CommonBigrams::from_bigrams(common))
+}
+
+/// Low bits of a packed key that hold the document number, for a
+/// collection of `documents`.
+fn doc_bits(documents: usize) -> u32 {
+    usize::BITS - documents.max(2).leading_zeros()
+}
+
+/// The bucket key of a bigram (or verbatim fingerprint) hash in a
+/// collection of `documents`: its low bits cleared as the scan packs them,
+/// so that a distributed driver grouping by this key makes the scan's
+/// buckets.
+pub fn packed_key(hash: u64, documents: usize) -> u64 {
+    hash & !((1u64 << doc_bits(documents)) - 1)
+}
+
+/// The rule for one bucket of a rare-key tier holding `held` entries: it
+/// makes no candidates (its key is common) when it is over the rule's cap,
+/// or when it holds two or more and `is_common` (the collection's share
+/// rule) says so.
+pub fn is_common_bucket(held: usize, rule: RareKeys, is_common: impl FnOnce() -> bool) -> bool {
+    !rule.is_rare(held) || (held >= 2 && is_common())
+}
+
+/// The shared-key counts a rare bucket adds, `members` ascending (a
+/// document repeats when two of its keys share the bucket): each pair of
+/// different documents gets the product of their occurrences, as the
+/// scan's counting of each occurrence against the later ones does. A pair
+/// is a candidate when its counts over all buckets reach
+/// [`RareKeys::is_candidate`].
+pub fn bucket_shares(members: &[u32]) -> Vec<(CandidatePair, usize)> {
+    let runs: Vec<(u32, usize)> = members
+        .chunk_by(|x, y| x == y)
+        .map(|r| (r[0], r.len()))
+        .collect();
+    let mut out = Vec::new();
+    for (i, &(a, na)) in runs.iter().enumerate() {
+        for &(b, nb) in &runs[i + 1..] {
+            out.push((CandidatePair::new(a, b), na * nb));
+        }
+    }
+    out
 }
 
 /// Rare buckets of sorted packed keys: runs of one bigram key holding 2 to
@@ -220,14 +262,13 @@ fn rare_buckets(
                         to += 1;
                     }
                     let run = &sorted[from..to];
-                    if !rule.is_rare(run.len())
-                        || (run.len() >= 2
-                            && is_common(
-                                bigram,
-                                run.len(),
-                                &mut run.iter().map(|&x| (x & doc_mask) as u32),
-                            ))
-                    {
+                    if is_common_bucket(run.len(), rule, || {
+                        is_common(
+                            bigram,
+                            run.len(),
+                            &mut run.iter().map(|&x| (x & doc_mask) as u32),
+                        )
+                    }) {
                         common.push(bigram);
                     } else if run.len() >= 2 {
                         let first = part.members.len() as u32;

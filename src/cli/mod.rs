@@ -15,6 +15,7 @@ use dedup::report::{render, Format, RenderContext, Report};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+mod distributed;
 mod extract;
 mod report;
 mod show;
@@ -53,6 +54,18 @@ pub enum Command {
     /// Print what is compared of each document (text, title, date, author,
     /// site, language, warnings) as JSON lines.
     Extract(extract::ExtractArgs),
+    /// Per document, the candidate keys of every tier as JSON lines (the
+    /// first step of a distributed run, see "Scaling out" in the README).
+    Sketch(distributed::SketchArgs),
+    /// Per bucket of a candidate key (grouped by a distributed driver), its
+    /// candidate pairs, shared-key counts, common keys or boilerplate.
+    Buckets(distributed::BucketsArgs),
+    /// Per candidate pair (JSON lines with both documents), the finding as
+    /// `scan` reports it; or a cluster's representative.
+    Verify(distributed::VerifyArgs),
+    /// Findings, cluster links and sketched documents into the report
+    /// `scan --format json` writes.
+    Assemble(distributed::AssembleArgs),
 }
 
 /// Output formats of `scan`.
@@ -231,6 +244,10 @@ pub fn run(cli: Cli) -> i32 {
         Command::Report(args) => report::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Extract(args) => extract::run(&args),
+        Command::Sketch(args) => distributed::run_sketch(&args),
+        Command::Buckets(args) => distributed::run_buckets(&args),
+        Command::Verify(args) => distributed::run_verify(&args),
+        Command::Assemble(args) => distributed::run_assemble(&args),
     };
     match result {
         Ok(code) => code,
