@@ -80,17 +80,11 @@ fn overlap_share(x: &[[usize; 2]], y: &[[usize; 2]]) -> f64 {
 /// are in one near-duplicate cluster, whose pairs other than those with its
 /// representative are not verified: their similarity is unknown, not 0.
 pub fn resolve(findings: &mut [Finding], same_cluster: &dyn Fn(&str, &str) -> bool) {
-    let mut ids: Vec<String> = findings
-        .iter()
-        .flat_map(|f| [f.a.clone(), f.b.clone()])
+    let ids: Vec<String> = document_ids(findings)
+        .into_iter()
+        .map(String::from)
         .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let index: AHashMap<&str, u32> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i as u32))
-        .collect();
+    let index = index_of(ids.iter().map(String::as_str));
     let mut sides: Vec<Vec<Side>> = (0..ids.len()).map(|_| Vec::new()).collect();
     let mut score: AHashMap<(u32, u32), f64> = AHashMap::new();
     // The pair-level source of each finding, as a document index.
@@ -322,17 +316,8 @@ fn unname_siblings(findings: &mut [Finding], index: &AHashMap<&str, u32>, ids: &
 /// The provenance graphs of `findings`: one per connected group of findings
 /// with at least one named source, ordered by their first document.
 pub fn graphs(findings: &[Finding]) -> Vec<ProvenanceGraph> {
-    let mut ids: Vec<&str> = findings
-        .iter()
-        .flat_map(|f| [f.a.as_str(), f.b.as_str()])
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let index: AHashMap<&str, u32> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, i as u32))
-        .collect();
+    let ids = document_ids(findings);
+    let index = index_of(ids.iter().copied());
     let links = findings
         .iter()
         .map(|f| (index[f.a.as_str()], index[f.b.as_str()]));
@@ -429,6 +414,22 @@ fn chain_text(roots: &[String], edges: &[ProvenanceEdge]) -> String {
         walk(r, String::new(), &children, &mut seen, &mut paths);
     }
     paths.join("; ")
+}
+
+/// The ids of the documents in `findings`, sorted, each once.
+fn document_ids(findings: &[Finding]) -> Vec<&str> {
+    let mut ids: Vec<&str> = findings
+        .iter()
+        .flat_map(|f| [f.a.as_str(), f.b.as_str()])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Each id's position.
+fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> AHashMap<&'a str, u32> {
+    ids.enumerate().map(|(i, id)| (id, i as u32)).collect()
 }
 
 /// Appends the collected evidence and weighs each changed finding again.
