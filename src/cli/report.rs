@@ -6,6 +6,7 @@
 use super::{terminal_width, write_report, OutputFormat};
 use clap::Args;
 use dedup::input::{self, Format, InputOptions};
+use dedup::provenance::collection::document_ids;
 use dedup::report::{html, json, RenderContext, Report};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -39,7 +40,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<i32> {
         .map(|(id, text)| (id.as_str(), text.as_str()))
         .collect();
     if args.format == OutputFormat::Html && !args.quiet {
-        let wanted = documents_in_findings(&report).len();
+        let wanted = document_ids(&report.pairs).len();
         let usable = html::doc_views(&report, &texts, &html::HtmlOptions::default())
             .values()
             .filter(|v| !v.passages_only)
@@ -61,21 +62,10 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<i32> {
     Ok(super::EXIT_CLEAN)
 }
 
-fn documents_in_findings(report: &Report) -> Vec<&str> {
-    let mut ids: Vec<&str> = report
-        .pairs
-        .iter()
-        .flat_map(|f| [f.a.as_str(), f.b.as_str()])
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
 /// Texts of the documents in findings, read again from their paths
 /// (relative paths: from the current directory, else from the report's).
 fn reread_texts(report: &Report, report_path: &Path) -> HashMap<String, String> {
-    let wanted = documents_in_findings(report);
+    let wanted = document_ids(&report.pairs);
     let opts = InputOptions::default();
     let base = report_path.parent().unwrap_or(Path::new(""));
     let mut by_path: HashMap<&str, Vec<input::Document>> = HashMap::new();

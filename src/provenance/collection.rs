@@ -214,14 +214,9 @@ pub fn resolve(findings: &mut [Finding], same_cluster: &dyn Fn(&str, &str) -> bo
             ((a.min(b), a.max(b)), k)
         })
         .collect();
-    let derived_of = |f: &Finding| -> Option<(u32, u32)> {
-        let s = index[f.source.as_deref()?];
-        let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
-        Some((s, if s == a { b } else { a }))
-    };
     let mut children: Vec<Vec<u32>> = (0..ids.len()).map(|_| Vec::new()).collect();
     for f in findings.iter() {
-        if let Some((s, c)) = derived_of(f) {
+        if let Some((s, c)) = named_edge(f, &index) {
             children[s as usize].push(c);
         }
     }
@@ -267,21 +262,17 @@ fn unname_siblings(findings: &mut [Finding], index: &AHashMap<&str, u32>, ids: &
     for f in findings.iter() {
         let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
         score.insert(key(a, b), f.score);
-        if let Some(s) = f.source.as_deref() {
-            let s = index[s];
-            parents
-                .entry(if s == a { b } else { a })
-                .or_default()
-                .push(s);
+        if let Some((s, derived)) = named_edge(f, index) {
+            parents.entry(derived).or_default().push(s);
         }
     }
+    let no_parents = Vec::new();
     for f in findings.iter_mut() {
         let Some(source) = f.source.clone() else {
             continue;
         };
         let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
         let here = f.score;
-        let no_parents = Vec::new();
         let pa = parents.get(&a).unwrap_or(&no_parents);
         let pb = parents.get(&b).unwrap_or(&no_parents);
         let common = pa.iter().find(|&&d| {
@@ -416,8 +407,15 @@ fn chain_text(roots: &[String], edges: &[ProvenanceEdge]) -> String {
     paths.join("; ")
 }
 
+/// A finding's named source and the document derived from it, by index.
+fn named_edge(f: &Finding, index: &AHashMap<&str, u32>) -> Option<(u32, u32)> {
+    let s = index[f.source.as_deref()?];
+    let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
+    Some((s, if s == a { b } else { a }))
+}
+
 /// The ids of the documents in `findings`, sorted, each once.
-fn document_ids(findings: &[Finding]) -> Vec<&str> {
+pub fn document_ids(findings: &[Finding]) -> Vec<&str> {
     let mut ids: Vec<&str> = findings
         .iter()
         .flat_map(|f| [f.a.as_str(), f.b.as_str()])
@@ -453,10 +451,8 @@ fn break_cycles(findings: &mut [Finding], index: &AHashMap<&str, u32>, n: usize)
     loop {
         let mut out: Vec<Vec<(u32, usize)>> = (0..n).map(|_| Vec::new()).collect();
         for (k, f) in findings.iter().enumerate() {
-            if let Some(s) = f.source.as_deref() {
-                let s = index[s];
-                let (a, b) = (index[f.a.as_str()], index[f.b.as_str()]);
-                out[s as usize].push((if s == a { b } else { a }, k));
+            if let Some((s, derived)) = named_edge(f, index) {
+                out[s as usize].push((derived, k));
             }
         }
         for list in &mut out {
