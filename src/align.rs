@@ -416,9 +416,9 @@ pub enum WindowGoal {
 ///
 /// Exact, with two shortcuts. A pair's bigram containment is at most the
 /// in-both bigrams of the window with fewer bigrams over its count, so a
-/// pair that cannot beat the best sum so far (its term containment at most
-/// 1) is not compared; and for [`WindowGoal::Qualifying`], when no window
-/// of either text reaches the bigram bar on its own, no pair can.
+/// pair that cannot beat the best sum so far (its term containment being
+/// at most one) is not compared; and for [`WindowGoal::Qualifying`], when
+/// no window of either text reaches the bigram bar on its own, no pair can.
 pub fn best_window(
     a: &[Unit],
     b: &[Unit],
