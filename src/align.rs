@@ -341,14 +341,7 @@ fn windows(
             .collect();
         in_run.sort_unstable();
         in_run.dedup();
-        let run = &units[first..=last];
-        let mut terms: Vec<(u64, u8)> = run
-            .iter()
-            .flat_map(|u| u.terms.iter().copied().zip(u.weights.iter().copied()))
-            .collect();
-        terms.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
-        terms.dedup_by_key(|x| x.0);
-        let weight = terms.iter().map(|t| t.1 as f64).sum();
+        let (terms, weight) = run_terms(&units[first..=last]);
         out.push(Window {
             first: first as u32,
             last: last as u32,
@@ -359,6 +352,19 @@ fn windows(
         });
     }
     out
+}
+
+/// A run's content terms, sorted and unique, each with its highest weight
+/// in the run, and their total weight.
+fn run_terms(run: &[Unit]) -> (Vec<(u64, u8)>, f64) {
+    let mut terms: Vec<(u64, u8)> = run
+        .iter()
+        .flat_map(|u| u.terms.iter().copied().zip(u.weights.iter().copied()))
+        .collect();
+    terms.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+    terms.dedup_by_key(|x| x.0);
+    let weight = terms.iter().map(|t| t.1 as f64).sum();
+    (terms, weight)
 }
 
 /// Weighted containment of the lighter of two windows' sorted, unique
@@ -524,13 +530,7 @@ mod tests {
                 {
                     continue;
                 }
-                let mut terms: Vec<(u64, u8)> = run
-                    .iter()
-                    .flat_map(|u| u.terms.iter().copied().zip(u.weights.iter().copied()))
-                    .collect();
-                terms.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
-                terms.dedup_by_key(|x| x.0);
-                let weight = terms.iter().map(|t| t.1 as f64).sum();
+                let (terms, weight) = run_terms(run);
                 out.push(Window {
                     first: first as u32,
                     last: last as u32,
