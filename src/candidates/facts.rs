@@ -286,3 +286,96 @@ impl FactStore for MemoryFacts<'_> {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::Extractor;
+    use crate::index::Index;
+
+    const CREDIT: &str = "Reporting by the regional news desk.";
+    const STORIES: [&str; 7] = [
+        "The river flooded the lower town after three days of rain and the schools closed.",
+        "A new bakery opened on the market square, selling rye bread baked in a wood oven.",
+        "The football club lost its home game after a late penalty in the ninetieth minute.",
+        "Farmers reported an early harvest of cherries thanks to the warm spring weather.",
+        "The council voted to repair the old bridge before the winter frost sets in.",
+        "A brass band from the neighbouring valley played at the autumn festival on Sunday.",
+        "The library extended its opening hours for students preparing for their exams.",
+    ];
+
+    fn collection() -> Vec<Document> {
+        STORIES
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Document::from_text(&format!("d{i}"), &format!("{s} {CREDIT}")))
+            .collect()
+    }
+
+    /// The in-memory store and the index answer the same facts as a scan
+    /// of the union finds, for a new document and its old version stored.
+    #[test]
+    fn memory_and_index_facts_agree_with_a_scan_of_the_union() {
+        let params = Params::default();
+        let extractor = Extractor::new(&params.features);
+        let stored = collection();
+        let new = vec![Document::from_text(
+            "d0",
+            &format!("{} {CREDIT}", STORIES[1]),
+        )];
+        let features = |docs: &[Document]| -> Vec<Features> {
+            docs.iter().map(|d| extractor.features(d)).collect()
+        };
+        let (new_features, stored_features) = (features(&new), features(&stored));
+
+        // A scan of the union: the new document replaces `d0`.
+        let union: Vec<(&Document, &Features)> = new
+            .iter()
+            .zip(&new_features)
+            .chain(stored.iter().zip(&stored_features).skip(1))
+            .collect();
+        let sentences: Vec<&[u64]> = union
+            .iter()
+            .map(|(_, f)| f.sentence_hashes.as_slice())
+            .collect();
+        let signatures: Vec<&Signature> = union.iter().map(|(_, f)| &f.signature).collect();
+        let ids: Vec<&str> = union.iter().map(|(d, _)| d.id.as_str()).collect();
+        let scanned = Boilerplate::find(
+            &sentences,
+            &signatures,
+            &ids,
+            &params.collection.boilerplate,
+        );
+
+        let kept: Vec<Document> = stored[1..].to_vec();
+        let postings = MemoryPostings::new(&stored_features[1..], params.features.lsh);
+        let memory = MemoryFacts::new(&kept, &stored_features[1..], &postings);
+        let compared: Vec<&Features> = stored_features[1..].iter().collect();
+        let none = AHashSet::new();
+        let Ok(in_memory) = boilerplate(&memory, (&new, &new_features), &compared, &none, &params);
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = Index::create(&dir.path().join("i.db"), &params.features, false).unwrap();
+        index.add(&stored, 8, &|_| {}).unwrap();
+        let all: Vec<Features> = stored_features[1..].to_vec();
+        let indexed = index
+            .boilerplate(&new, &new_features, &all, &params)
+            .unwrap();
+
+        for (_, f) in &union {
+            for &s in &f.sentence_hashes {
+                assert_eq!(scanned.contains(s), in_memory.contains(s));
+                assert_eq!(scanned.contains(s), indexed.contains(s));
+            }
+        }
+        if params.rewrite_tier() {
+            assert!(!scanned.is_empty());
+        }
+
+        let Ok(common) = common_bigrams(&memory, &new_features, &none, &params);
+        let from_index = index.common_bigrams(&new, &new_features, &params).unwrap();
+        for &k in &new_features[0].bigrams {
+            assert_eq!(common.contains(k), from_index.contains(k));
+        }
+    }
+}
