@@ -9,10 +9,12 @@
 //! (probability integrated over `[0, t]`) and the false-negative area
 //! (`1 - probability` integrated over `[t, 1]`).
 
+pub mod facts;
 pub mod postings;
 mod rewrite;
 mod scatter;
 
+pub use facts::{FactStore, MemoryFacts};
 pub use postings::{
     stored_candidates, CandidateRule, KeyKind, MemoryPostings, Postings, QueryKeys,
 };
