@@ -2,10 +2,12 @@
 # The Spark driver's tests (contrib/spark): PySpark from PyPI in a
 # virtualenv this script makes, local[2], and on samples/,
 # ../shared/eval/clough-dev/docs (skipped with a note when ../shared is
-# absent), a 2,000-document corpus from gen_corpus.py and a small dense one
-# from gen_dense.py, the Spark run's report equals `dedup scan`'s (pairs with
-# verdicts, scores and sources, clusters, documents); then a dedup command
-# that fails or is killed on an executor fails the job with its message.
+# absent), a 2,000-document corpus from gen_corpus.py, a small dense one
+# from gen_dense.py and the pages of tests/data/web read whole (over the
+# per-document candidate cap), the Spark run's report equals `dedup scan`'s
+# (pairs with verdicts, scores and sources, clusters, documents); then a
+# dedup command that fails or is killed on an executor fails the job with
+# its message.
 # `.ci/run` calls it after scripts/test-integrations.sh.
 #
 #   SPARK_VENV  the virtualenv (default target/spark-venv; reused)
@@ -51,5 +53,17 @@ if [ -f ../shared/perf/gen_corpus.py ]; then
 else
     echo "generated corpora skipped: ../shared/perf is absent"
 fi
+# Whole pages as text (tests/data/web with --html full): site furniture puts
+# every page over the per-document candidate cap, which Spark must apply too.
+mkdir "$work/webfull"
+"$bin" extract --html full tests/data/web/docs | "$venv/bin/python" -c '
+import json, os, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    name = os.path.basename(d["id"]).rsplit(".", 1)[0] + ".txt"
+    with open(os.path.join(sys.argv[1], name), "w", encoding="utf-8") as f:
+        f.write(d["text"])
+' "$work/webfull"
+corpora+=("$work/webfull")
 "$venv/bin/python" contrib/spark/test_spark.py "$bin" "${corpora[@]}"
 echo "spark tests passed in $(( $(date +%s) - started ))s"

@@ -263,13 +263,53 @@ struct Window {
     terms: Vec<(u64, u8)>,
     weight: f64,
     bigrams: Vec<u64>,
+    /// How many of `bigrams` both documents hold (a bound on what it can
+    /// share with any window of the other).
+    in_both: usize,
 }
 
 /// Windows starting at every unit, each extended until it holds
 /// `size` content terms; windows that cannot reach 60% of that (the end of
 /// the text) are dropped. Only windows with `min_shared` bigrams in
-/// `shared` are kept.
-fn windows(units: &[Unit], size: usize, shared: &[u64], min_shared: usize) -> Vec<Window> {
+/// `shared` are kept; `in_both` (sorted, a superset of `shared`) is every
+/// bigram the two documents hold, common ones included.
+///
+/// The document's bigrams are hashed once, in text order, and a prefix
+/// count of those in `shared` rules out most windows before their bigram
+/// list is built: a window's distinct shared bigrams are at most its shared
+/// positions.
+fn windows(
+    units: &[Unit],
+    size: usize,
+    (shared, in_both): (&[u64], &[u64]),
+    min_shared: usize,
+) -> Vec<Window> {
+    // `starts[u]`: position of unit u's first term in the text's term
+    // sequence; the bigram at position i joins terms i - 1 and i.
+    let mut starts = Vec::with_capacity(units.len() + 1);
+    let mut sequence = Vec::new();
+    for u in units {
+        starts.push(sequence.len());
+        sequence.extend_from_slice(&u.sequence);
+    }
+    starts.push(sequence.len());
+    let mut bigrams = vec![0u64; sequence.len()];
+    // Shared bigram positions before each position, and positions whose
+    // bigram both documents hold.
+    let mut shared_before = vec![0u32; sequence.len() + 1];
+    let mut both = vec![false; sequence.len()];
+    for i in 0..sequence.len() {
+        let mut is_shared = false;
+        if i > 0 {
+            let h = crate::units::bigram(sequence[i - 1], sequence[i]);
+            bigrams[i] = h;
+            if in_both.binary_search(&h).is_ok() {
+                both[i] = true;
+                is_shared = shared.binary_search(&h).is_ok();
+            }
+        }
+        shared_before[i + 1] = shared_before[i] + u32::from(is_shared);
+    }
     let mut out = Vec::new();
     for first in 0..units.len() {
         let (mut last, mut count) = (first, 0);
@@ -284,27 +324,47 @@ fn windows(units: &[Unit], size: usize, shared: &[u64], min_shared: usize) -> Ve
         if (count as f64) < 0.6 * size as f64 {
             break;
         }
-        let run = &units[first..=last];
-        let bigrams = crate::units::content_bigrams(run);
-        if crate::shingle::sorted_intersection_len(&bigrams, shared) < min_shared {
+        // The run's bigrams: positions after its first term up to its end.
+        let (from, to) = ((starts[first] + 1).min(starts[last + 1]), starts[last + 1]);
+        if ((shared_before[to] - shared_before[from]) as usize) < min_shared {
             continue;
         }
-        let mut terms: Vec<(u64, u8)> = run
-            .iter()
-            .flat_map(|u| u.terms.iter().copied().zip(u.weights.iter().copied()))
+        let mut run_bigrams: Vec<u64> = bigrams[from..to].to_vec();
+        run_bigrams.sort_unstable();
+        run_bigrams.dedup();
+        if crate::shingle::sorted_intersection_len(&run_bigrams, shared) < min_shared {
+            continue;
+        }
+        let mut in_run: Vec<u64> = (from..to)
+            .filter(|&i| both[i])
+            .map(|i| bigrams[i])
             .collect();
-        terms.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
-        terms.dedup_by_key(|x| x.0);
-        let weight = terms.iter().map(|t| t.1 as f64).sum();
+        in_run.sort_unstable();
+        in_run.dedup();
+        let (terms, weight) = run_terms(&units[first..=last]);
         out.push(Window {
             first: first as u32,
             last: last as u32,
             terms,
             weight,
-            bigrams,
+            bigrams: run_bigrams,
+            in_both: in_run.len(),
         });
     }
     out
+}
+
+/// A run's content terms, sorted and unique, each with its highest weight
+/// in the run, and their total weight.
+fn run_terms(run: &[Unit]) -> (Vec<(u64, u8)>, f64) {
+    let mut terms: Vec<(u64, u8)> = run
+        .iter()
+        .flat_map(|u| u.terms.iter().copied().zip(u.weights.iter().copied()))
+        .collect();
+    terms.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+    terms.dedup_by_key(|x| x.0);
+    let weight = terms.iter().map(|t| t.1 as f64).sum();
+    (terms, weight)
 }
 
 /// Weighted containment of the lighter of two windows' sorted, unique
@@ -338,25 +398,80 @@ fn weighted_containment(x: &Window, y: &Window) -> f64 {
     shared / lighter.max(1.0)
 }
 
+/// What [`best_window`] is asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WindowGoal {
+    /// The best window pair, whatever its containment (to show where two
+    /// texts agree most).
+    Best,
+    /// The best window pair only if it reaches these term and bigram
+    /// containments (a passage-level finding); `None` otherwise, found
+    /// without comparing windows when no pair can reach the bigram bar.
+    Qualifying {
+        /// Weighted term containment needed.
+        terms: f64,
+        /// Bigram containment needed.
+        bigrams: f64,
+    },
+}
+
 /// The window pair with the highest term plus bigram containment, among
 /// windows that share content bigrams with the other document (`shared`:
-/// the sorted bigrams the two documents have in common).
-pub fn best_window(a: &[Unit], b: &[Unit], shared: &[u64], p: &AlignParams) -> Option<WindowMatch> {
-    let wa = windows(a, p.window_terms, shared, p.window_min_shared_bigrams);
+/// the sorted rare bigrams the two documents have in common; `in_both`:
+/// every bigram they have in common, common ones included, a superset).
+///
+/// Exact, with two shortcuts. A pair's bigram containment is at most the
+/// in-both bigrams of the window with fewer bigrams over its count, so a
+/// pair that cannot beat the best sum so far (its term containment being
+/// at most one) is not compared; and for [`WindowGoal::Qualifying`], when
+/// no window of either text reaches the bigram bar on its own, no pair can.
+pub fn best_window(
+    a: &[Unit],
+    b: &[Unit],
+    (shared, in_both): (&[u64], &[u64]),
+    p: &AlignParams,
+    goal: WindowGoal,
+) -> Option<WindowMatch> {
+    let wa = windows(
+        a,
+        p.window_terms,
+        (shared, in_both),
+        p.window_min_shared_bigrams,
+    );
     if wa.is_empty() {
         return None;
     }
-    let wb = windows(b, p.window_terms, shared, p.window_min_shared_bigrams);
+    let wb = windows(
+        b,
+        p.window_terms,
+        (shared, in_both),
+        p.window_min_shared_bigrams,
+    );
+    let bound = |w: &Window| w.in_both as f64 / w.bigrams.len().max(1) as f64;
+    if let WindowGoal::Qualifying { bigrams, .. } = goal {
+        let reachable = |ws: &[Window]| ws.iter().any(|w| bound(w) >= bigrams);
+        if !reachable(&wa) && !reachable(&wb) {
+            return None;
+        }
+    }
     let mut best: Option<WindowMatch> = None;
+    let mut best_sum = f64::NEG_INFINITY;
     for x in &wa {
         for y in &wb {
+            // Bigram containment of the pair is at most this.
+            let smaller = if x.bigrams.len() <= y.bigrams.len() {
+                x
+            } else {
+                y
+            };
+            if 1.0 + bound(smaller) <= best_sum {
+                continue;
+            }
             let term_containment = weighted_containment(x, y);
             let common = crate::shingle::sorted_intersection_len(&x.bigrams, &y.bigrams) as f64;
             let bigram_containment = common / x.bigrams.len().min(y.bigrams.len()).max(1) as f64;
-            let better = best.is_none_or(|m| {
-                term_containment + bigram_containment > m.term_containment + m.bigram_containment
-            });
-            if better {
+            if term_containment + bigram_containment > best_sum {
+                best_sum = term_containment + bigram_containment;
                 best = Some(WindowMatch {
                     a_units: (x.first, x.last),
                     b_units: (y.first, y.last),
@@ -366,7 +481,12 @@ pub fn best_window(a: &[Unit], b: &[Unit], shared: &[u64], p: &AlignParams) -> O
             }
         }
     }
-    best
+    match goal {
+        WindowGoal::Best => best,
+        WindowGoal::Qualifying { terms, bigrams } => {
+            best.filter(|m| m.term_containment >= terms && m.bigram_containment >= bigrams)
+        }
+    }
 }
 
 /// Aligns two documents' units: seeds, best seeds, passages.
@@ -378,6 +498,131 @@ pub fn align(a: &[Unit], b: &[Unit], p: &AlignParams) -> Vec<UnitPassage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The window search by its definition: every window's bigrams listed
+    /// and every pair of windows compared.
+    fn best_window_by_definition(
+        a: &[Unit],
+        b: &[Unit],
+        shared: &[u64],
+        p: &AlignParams,
+    ) -> Option<WindowMatch> {
+        let all = |units: &[Unit]| {
+            let mut out = Vec::new();
+            for first in 0..units.len() {
+                let (mut last, mut count) = (first, 0);
+                while last < units.len() {
+                    count += units[last].sequence.len();
+                    if count >= p.window_terms {
+                        break;
+                    }
+                    last += 1;
+                }
+                let last = last.min(units.len() - 1);
+                if (count as f64) < 0.6 * p.window_terms as f64 {
+                    break;
+                }
+                let run = &units[first..=last];
+                let bigrams = crate::units::content_bigrams(run);
+                if crate::shingle::sorted_intersection_len(&bigrams, shared)
+                    < p.window_min_shared_bigrams
+                {
+                    continue;
+                }
+                let (terms, weight) = run_terms(run);
+                out.push(Window {
+                    first: first as u32,
+                    last: last as u32,
+                    terms,
+                    weight,
+                    bigrams,
+                    in_both: 0,
+                });
+            }
+            out
+        };
+        let (wa, wb) = (all(a), all(b));
+        let mut best: Option<WindowMatch> = None;
+        for x in &wa {
+            for y in &wb {
+                let term_containment = weighted_containment(x, y);
+                let common = crate::shingle::sorted_intersection_len(&x.bigrams, &y.bigrams);
+                let bigram_containment =
+                    common as f64 / x.bigrams.len().min(y.bigrams.len()).max(1) as f64;
+                if best.is_none_or(|m| {
+                    term_containment + bigram_containment
+                        > m.term_containment + m.bigram_containment
+                }) {
+                    best = Some(WindowMatch {
+                        a_units: (x.first, x.last),
+                        b_units: (y.first, y.last),
+                        term_containment,
+                        bigram_containment,
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    /// Units of random terms from a small vocabulary (so that windows share
+    /// bigrams), weights 1 to 3.
+    fn random_units(seed: u64, count: usize, vocabulary: u64) -> Vec<Unit> {
+        let mut x = seed | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..count)
+            .map(|i| {
+                let n = 3 + (next() % 12) as usize;
+                let sequence: Vec<u64> = (0..n).map(|_| next() % vocabulary).collect();
+                let mut terms = sequence.clone();
+                terms.sort_unstable();
+                terms.dedup();
+                let weights = terms.iter().map(|_| 1 + (next() % 3) as u8).collect();
+                Unit {
+                    first_token: i as u32 * 20,
+                    end_token: i as u32 * 20 + 20,
+                    start: i as u32 * 100,
+                    end: i as u32 * 100 + 99,
+                    terms,
+                    weights,
+                    sequence,
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn best_window_equals_comparing_every_pair(
+            seeds in (any::<u64>(), any::<u64>()),
+            sizes in (1usize..30, 1usize..30),
+            vocabulary in 8u64..200,
+            dropped in 0u64..4,
+        ) {
+            let (a, b) = (random_units(seeds.0, sizes.0, vocabulary), random_units(seeds.1, sizes.1, vocabulary));
+            let p = AlignParams { window_terms: 20, ..AlignParams::default() };
+            let (ba, bb) = (crate::units::content_bigrams(&a), crate::units::content_bigrams(&b));
+            let in_both: Vec<u64> = ba.iter().copied().filter(|x| bb.binary_search(x).is_ok()).collect();
+            // Some shared bigrams are common in the collection: rare ones
+            // are a subset.
+            let shared: Vec<u64> = in_both.iter().copied().filter(|x| dropped == 0 || x % 4 >= dropped).collect();
+            let expected = best_window_by_definition(&a, &b, &shared, &p);
+            let found = best_window(&a, &b, (&shared, &in_both), &p, WindowGoal::Best);
+            prop_assert_eq!(found, expected);
+            let (terms, bigrams) = (0.3, 0.2);
+            let qualifying = best_window(&a, &b, (&shared, &in_both), &p, WindowGoal::Qualifying { terms, bigrams });
+            prop_assert_eq!(
+                qualifying,
+                expected.filter(|m| m.term_containment >= terms && m.bigram_containment >= bigrams)
+            );
+        }
+    }
 
     fn unit(i: u32, terms: &[u64]) -> Unit {
         Unit {
@@ -446,7 +691,14 @@ mod tests {
                 .filter(|v| y.binary_search(v).is_ok())
                 .collect::<Vec<_>>()
         };
-        let m = best_window(&a, &b, &shared, &AlignParams::default()).expect("a window match");
+        let m = best_window(
+            &a,
+            &b,
+            (&shared, &shared),
+            &AlignParams::default(),
+            WindowGoal::Best,
+        )
+        .expect("a window match");
         assert_eq!(m.b_units, (2, 5));
         assert!(
             m.term_containment > 0.99 && m.bigram_containment > 0.99,

@@ -5,18 +5,16 @@
 //! [`Scope::Focus`] on the new documents: the same stages, so the same
 //! findings as `dedup scan` over the whole union.
 
-use crate::boilerplate::Boilerplate;
-use crate::candidates::{stored_candidates, CommonBigrams, MemoryPostings, QueryKeys};
+use crate::candidates::facts::{boilerplate, common_bigrams};
+use crate::candidates::{stored_candidates, MemoryFacts, MemoryPostings, QueryKeys};
 use crate::error::Result;
 use crate::features::{Extractor, Features};
 use crate::index::Index;
 use crate::input::{Document, InputError};
-use crate::language::language_id;
 use crate::model::{Report, Verdict};
 use crate::params::Params;
 use crate::pipeline::{scan_with_progress, Collection, Scope};
-use crate::sketch::Signature;
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashSet;
 use rayon::prelude::*;
 
 /// The outcome of a check: the report and the documents it is about.
@@ -33,8 +31,10 @@ pub struct CheckRun {
 
 /// Checks `new` against `collection` (documents already loaded): the
 /// collection is cut down by the same candidate rule as an index's
-/// ([`stored_candidates`] over [`MemoryPostings`]). A collection document
-/// with the id of a new one is its old version and is left out.
+/// ([`stored_candidates`] over [`MemoryPostings`]), and its facts are
+/// decided by the same rules ([`common_bigrams`] and [`boilerplate`] over
+/// [`MemoryFacts`]). A collection document with the id of a new one is its
+/// old version and is left out.
 pub fn check_documents(
     new: Vec<Document>,
     collection: Vec<Document>,
@@ -51,81 +51,33 @@ pub fn check_documents(
         docs.par_iter().map(|d| extractor.features(d)).collect()
     };
     let (new_features, stored_features) = (features_of(&new), features_of(&collection));
-    let facts = facts_in_memory(
-        (&new, &new_features),
-        (&collection, &stored_features),
-        params,
-    );
     let store = MemoryPostings::new(&stored_features, params.features.lsh);
-    drop(stored_features);
+    let memory = MemoryFacts::new(&collection, &stored_features, &store);
+    // The collection holds no old versions of the new documents (left out
+    // above): nothing to exclude.
+    let excluded = AHashSet::new();
+    let Ok(common) = common_bigrams(&memory, &new_features, &excluded, params);
     let queries: Vec<QueryKeys> = new_features.iter().map(QueryKeys::of).collect();
     let Ok(keep) = stored_candidates(
         &store,
         &queries,
         &params.candidate_rule(),
-        &AHashSet::new(),
-        &facts.common,
+        &excluded,
+        &common,
     );
+    let compared: Vec<&Features> = keep.iter().map(|&i| &stored_features[i as usize]).collect();
+    let Ok(found) = boilerplate(&memory, (&new, &new_features), &compared, &excluded, params);
+    drop(stored_features);
+    let facts = Collection {
+        boilerplate: found,
+        common,
+    };
     let mut collection: Vec<Option<Document>> = collection.into_iter().map(Some).collect();
     let candidates = keep
         .into_iter()
         .filter_map(|i| collection[i as usize].take())
         .collect();
     check_union(new, candidates, errors, params, &facts)
-}
-
-/// The collection facts of the union of `new` and a collection held in
-/// memory, as a scan of the union finds them: boilerplate over every
-/// document, and which bigrams of the new documents are common.
-fn facts_in_memory(
-    (new, new_features): (&[Document], &[Features]),
-    (stored, stored_features): (&[Document], &[Features]),
-    params: &Params,
-) -> Collection {
-    if !params.rewrite_tier() {
-        return Collection::default();
-    }
-    let all: Vec<&Features> = new_features.iter().chain(stored_features).collect();
-    let sentences: Vec<&[u64]> = all.iter().map(|f| f.sentence_hashes.as_slice()).collect();
-    let signatures: Vec<&Signature> = all.iter().map(|f| &f.signature).collect();
-    let ids: Vec<&str> = new.iter().chain(stored).map(|d| d.id.as_str()).collect();
-    let boilerplate = Boilerplate::find(
-        &sentences,
-        &signatures,
-        &ids,
-        &params.collection.boilerplate,
-    );
-    // Holders of the new documents' bigrams, by language.
-    let languages: Vec<u16> = all.iter().map(|f| language_id(&f.language.code)).collect();
-    let mut per_language: AHashMap<u16, usize> = AHashMap::new();
-    for &l in &languages {
-        *per_language.entry(l).or_default() += 1;
-    }
-    let mut holders: AHashMap<u64, Vec<u16>> = AHashMap::new();
-    for f in new_features {
-        for &k in &f.bigrams {
-            holders.entry(k).or_default();
-        }
-    }
-    for (f, &l) in all.iter().zip(&languages) {
-        for k in &f.bigrams {
-            if let Some(v) = holders.get_mut(k) {
-                v.push(l);
-            }
-        }
-    }
-    let rare = params.candidates.rare_keys();
-    let common = holders.into_iter().filter_map(|(k, mut langs)| {
-        let held = langs.len();
-        langs.sort_unstable();
-        langs.dedup();
-        let of_languages: usize = langs.iter().map(|l| per_language[l]).sum();
-        (!rare.is_rare(held) || params.collection.rarity.is_common(held, of_languages)).then_some(k)
-    });
-    Collection {
-        boilerplate,
-        common: CommonBigrams::from_bigrams(common),
-    }
 }
 
 /// Checks `new` against the documents of `index` (looked up by their

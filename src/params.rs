@@ -52,6 +52,10 @@ pub const MAX_BAND_BUCKET: usize = 1000;
 /// documents ([`CandidateParams::rare_keys_for`]).
 pub const RARE_SHARE_CORPUS: usize = 20_000;
 
+/// Rewrite-tier and verbatim-run candidates kept per document by default
+/// ([`CandidateParams::max_partners`]).
+pub const DEFAULT_MAX_PARTNERS: usize = 32;
+
 /// The rare-bigram cap never goes below this many documents.
 pub const MIN_RARE_BUCKET: usize = 10;
 
@@ -66,6 +70,10 @@ pub struct CandidateParams {
     /// Two documents become a rewrite-tier candidate, and can be a finding,
     /// only when they share at least this many content bigrams.
     pub min_shared_bigrams: usize,
+    /// Rewrite-tier and verbatim-run candidates kept per document, those
+    /// sharing the most rare keys first (0: no cap); a pair stays when
+    /// either document keeps it.
+    pub max_partners: usize,
     /// Pairs inside near-duplicate clusters reported besides the
     /// member-to-representative ones, at most (0: none, the default).
     pub all_pairs: usize,
@@ -77,6 +85,7 @@ impl CandidateParams {
         RareKeys {
             max_bucket: self.max_bigram_bucket,
             min_shared: self.min_shared_bigrams,
+            max_partners: self.max_partners,
         }
     }
 
@@ -87,6 +96,7 @@ impl CandidateParams {
         RareKeys {
             max_bucket: self.max_bigram_bucket,
             min_shared: 1,
+            max_partners: self.max_partners,
         }
     }
 
@@ -105,6 +115,7 @@ impl CandidateParams {
                 self.max_bigram_bucket,
             ),
             min_shared: self.min_shared_bigrams,
+            max_partners: self.max_partners,
         }
     }
 }
@@ -229,6 +240,7 @@ impl Params {
                 max_bucket: 200,
                 max_bigram_bucket: 50,
                 min_shared_bigrams: 3,
+                max_partners: DEFAULT_MAX_PARTNERS,
                 all_pairs: 0,
             },
             decision: DecisionParams {
@@ -273,6 +285,9 @@ struct Flat {
     lsh: LshParams,
     max_bigram_bucket: usize,
     max_bucket: usize,
+    /// Not in reports before the per-document cap (no cap then).
+    #[serde(default)]
+    max_partners: usize,
     min_bigram_containment: f64,
     min_shared_bigrams: usize,
     min_window_bigram_containment: f64,
@@ -315,6 +330,7 @@ impl Serialize for Params {
             lsh: f.lsh,
             max_bigram_bucket: c.max_bigram_bucket,
             max_bucket: c.max_bucket,
+            max_partners: c.max_partners,
             min_bigram_containment: d.min_bigram_containment,
             min_shared_bigrams: c.min_shared_bigrams,
             min_window_bigram_containment: d.min_window_bigram_containment,
@@ -348,6 +364,7 @@ impl<'de> Deserialize<'de> for Params {
                 max_bucket: x.max_bucket,
                 max_bigram_bucket: x.max_bigram_bucket,
                 min_shared_bigrams: x.min_shared_bigrams,
+                max_partners: x.max_partners,
                 all_pairs: x.all_pairs,
             },
             decision: DecisionParams {

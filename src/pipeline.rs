@@ -201,17 +201,19 @@ pub fn scan_with_progress(
         };
         counters.insert("rare_bigram_cap".to_string(), rule.max_bucket as u64);
         let is_common = common_rule(&features, params, collection.map(|c| &c.common));
-        let (rewrite, common) = rewrite_candidate_pairs(&bigrams, rule, &is_common);
+        let (rewrite, common, over_cap) = rewrite_candidate_pairs(&bigrams, rule, &is_common);
         counters.insert("candidates_rewrite".to_string(), rewrite.len() as u64);
+        counters.insert("candidates_rewrite_over_cap".to_string(), over_cap as u64);
         counters.insert("common_bigrams".to_string(), common.len() as u64);
         pairs.extend(rewrite);
         // Pairs sharing a verbatim run of two lines or more, whatever their
         // content terms: the same rule over winnowed fingerprints (none of
         // them common).
         let prints: Vec<&[u64]> = features.iter().map(|f| f.fingerprints.as_slice()).collect();
-        let (verbatim, _) =
+        let (verbatim, _, over_cap) =
             rewrite_candidate_pairs(&prints, params.candidates.verbatim_keys(), &|_, _, _| false);
         counters.insert("candidates_verbatim".to_string(), verbatim.len() as u64);
+        counters.insert("candidates_verbatim_over_cap".to_string(), over_cap as u64);
         pairs.extend(verbatim);
         match collection {
             Some(given) => given.common.clone(),

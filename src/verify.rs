@@ -3,7 +3,7 @@
 //! make it a finding of some [`Verdict`], and the [`Finding`] that explains
 //! it (passages and provenance).
 
-use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowMatch};
+use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowGoal, WindowMatch};
 use crate::candidates::CommonBigrams;
 use crate::features::Features;
 use crate::input::Document;
@@ -83,7 +83,9 @@ pub struct PairEvaluation {
     pub shared_bigrams: usize,
     /// Share of the smaller document's content bigrams found in the other.
     pub bigram_containment: f64,
-    /// The best-matching window pair, if any window shares bigrams.
+    /// The best-matching window pair when it qualifies as a passage-level
+    /// finding (or, for a whole-document finding with no aligned passage,
+    /// the best one whatever its containment).
     pub window: Option<WindowMatch>,
     /// Verbatim runs that no unit passage already shows, in token indices.
     pub runs: Vec<Run>,
@@ -284,13 +286,19 @@ pub fn evaluate(
 ) -> PairEvaluation {
     let exact = fa.tokens > 0 && fa.content_hash == fb.content_hash;
     let sets = set_similarity(fa.shingle_set(), fb.shingle_set());
-    let mut shared: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
+    let in_both: Vec<u64> = intersection(&fa.bigrams, &fb.bigrams);
     // Bigrams common in the collection are no evidence: only rare ones count
     // as shared (the documents' own counts stay whole, so that a pair's
     // containment needs no lookup beyond the bigrams it shares).
-    if !common.is_empty() {
-        shared.retain(|&x| !common.contains(x));
-    }
+    let shared: Vec<u64> = if common.is_empty() {
+        in_both.clone()
+    } else {
+        in_both
+            .iter()
+            .copied()
+            .filter(|&x| !common.contains(x))
+            .collect()
+    };
     let shared_bigrams = shared.len();
     let smaller = fa.bigrams.len().min(fb.bigrams.len());
     let bigram_containment = if smaller == 0 {
@@ -325,7 +333,11 @@ pub fn evaluate(
         && params.rewrite_tier()
         && shared_bigrams >= params.candidates.min_shared_bigrams
     {
-        best_window(ua, ub, &shared, &params.align)
+        let goal = WindowGoal::Qualifying {
+            terms: params.decision.min_window_containment,
+            bigrams: params.decision.min_window_bigram_containment,
+        };
+        best_window(ua, ub, (&shared, &in_both), &params.align, goal)
     } else {
         None
     };
@@ -344,7 +356,9 @@ pub fn evaluate(
     // window pair, so no finding comes without a passage to read.
     let needs_window = passages.is_empty() && whole_document && !exact && params.rewrite_tier();
     let window = match window {
-        None if needs_window => best_window(ua, ub, &shared, &params.align),
+        None if needs_window => {
+            best_window(ua, ub, (&shared, &in_both), &params.align, WindowGoal::Best)
+        }
         w => w,
     };
     let shown_window = window.filter(|w| needs_window || window_qualifies(w, params));

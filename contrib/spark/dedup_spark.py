@@ -338,7 +338,8 @@ def stages(spark, sc, args, workdir):
     step("7")
     # 7. Rewrite-tier buckets over the documents standing for themselves
     # (a representative stands for its cluster), verbatim buckets over all;
-    # the shared keys of each pair summed, then the candidate rule.
+    # the shared keys of each pair summed, then the candidate rule and the
+    # per-document cap.
     def bigram_entries(s):
         if s["idx"] in absorbed.value:
             return []
@@ -359,7 +360,17 @@ def stages(spark, sc, args, workdir):
               .map(lambda o: ((o["tier"], o["a"], o["b"]), o["shared"]))
               .reduceByKey(lambda x, y: x + y, P)
               .map(lambda kv: {"tier": kv[0][0], "a": kv[0][1], "b": kv[0][2], "shared": kv[1]}))
-    rare_pairs = pipe(shared, rule_args, [languages]).map(lambda p: (p["a"], p["b"]))
+    candidates = pipe(shared, rule_args, [languages])
+    # The per-document cap: each document's candidates of a tier, of which
+    # `dedup buckets` keeps the strongest; a pair stays when either keeps it.
+    partner_lists = (candidates
+                     .flatMap(lambda p: [((p["tier"], p["a"]), (p["b"], p["shared"])),
+                                         ((p["tier"], p["b"]), (p["a"], p["shared"]))])
+                     .groupByKey(P)
+                     .map(lambda kv: {"tier": kv[0][0], "doc": kv[0][1],
+                                      "partners": sorted(kv[1])}))
+    rare_pairs = (pipe(partner_lists, rule_args, [languages])
+                  .map(lambda p: (p["a"], p["b"])).distinct(P))
 
     step("8")
     # 8. Every candidate moved onto the representatives, then verified with

@@ -9,10 +9,12 @@
 //! (probability integrated over `[0, t]`) and the false-negative area
 //! (`1 - probability` integrated over `[t, 1]`).
 
+pub mod facts;
 pub mod postings;
 mod rewrite;
 mod scatter;
 
+pub use facts::{FactStore, MemoryFacts};
 pub use postings::{
     stored_candidates, CandidateRule, KeyKind, MemoryPostings, Postings, QueryKeys,
 };
@@ -191,6 +193,9 @@ pub struct RareKeys {
     pub max_bucket: usize,
     /// Shared rare keys needed for a candidate.
     pub min_shared: usize,
+    /// Partners kept per document, strongest first (0: no cap); see
+    /// [`cap_partners`].
+    pub max_partners: usize,
 }
 
 impl RareKeys {
@@ -208,6 +213,72 @@ impl RareKeys {
     pub fn is_candidate(&self, shared: usize) -> bool {
         shared >= self.min_count()
     }
+}
+
+/// The partners of one document that its cap keeps: the `max_partners`
+/// with the most shared rare keys, ties to the smaller document number
+/// (`partners`: other document and shared-key count, any order). All of
+/// them when `max_partners` is 0 or not exceeded.
+pub fn strongest_partners(partners: &mut [(u32, u32)], max_partners: usize) -> &[(u32, u32)] {
+    if max_partners == 0 || partners.len() <= max_partners {
+        return partners;
+    }
+    let by_strength = |x: &(u32, u32), y: &(u32, u32)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+    partners.select_nth_unstable_by(max_partners - 1, by_strength);
+    &partners[..max_partners]
+}
+
+/// The per-document cap of a rare-key tier: a candidate pair is kept when
+/// it is among the [`strongest_partners`] of either of its documents, so
+/// each document keeps its strongest evidence (a short source inside a
+/// long page keeps that page, whatever else the page matches) and the
+/// pairs, so the cost of verification, grow with the documents instead of
+/// with the square of the pages sharing furniture. `pairs` carry their
+/// shared-key counts, sorted by pair; returns the kept pairs, in order, and
+/// how many were dropped.
+pub fn cap_partners(
+    pairs: &[(CandidatePair, u32)],
+    documents: usize,
+    max_partners: usize,
+) -> (Vec<CandidatePair>, usize) {
+    let mut degree = vec![0u32; documents];
+    for (p, _) in pairs {
+        degree[p.a as usize] += 1;
+        degree[p.b as usize] += 1;
+    }
+    if max_partners == 0 || degree.iter().all(|&d| d as usize <= max_partners) {
+        return (pairs.iter().map(|x| x.0).collect(), 0);
+    }
+    // Each document's partners, as (other, shared), in one flat array.
+    let mut starts = Vec::with_capacity(documents + 1);
+    let mut at = 0usize;
+    for &d in &degree {
+        starts.push(at);
+        at += d as usize;
+    }
+    starts.push(at);
+    let mut fill = starts.clone();
+    let mut partners = vec![(0u32, 0u32); at];
+    for &(p, shared) in pairs {
+        partners[fill[p.a as usize]] = (p.b, shared);
+        fill[p.a as usize] += 1;
+        partners[fill[p.b as usize]] = (p.a, shared);
+        fill[p.b as usize] += 1;
+    }
+    let mut kept: Vec<CandidatePair> =
+        Vec::with_capacity(pairs.len().min(documents * max_partners));
+    for d in 0..documents {
+        let list = &mut partners[starts[d]..starts[d + 1]];
+        kept.extend(
+            strongest_partners(list, max_partners)
+                .iter()
+                .map(|&(other, _)| CandidatePair::new(d as u32, other)),
+        );
+    }
+    kept.sort_unstable();
+    kept.dedup();
+    let dropped = pairs.len() - kept.len();
+    (kept, dropped)
 }
 
 /// Content bigrams too common in the collection to be evidence of reuse:
@@ -306,6 +377,93 @@ mod tests {
         let p = LshParams { bands: 8, rows: 4 };
         let pairs = candidate_pairs(&[a.clone(), b, a], p, 100);
         assert_eq!(pairs, vec![CandidatePair { a: 0, b: 2 }]);
+    }
+
+    /// The cap by its definition: every document's partners ranked, a pair
+    /// kept when it is in either document's first `k`.
+    fn capped_by_definition(pairs: &[(CandidatePair, u32)], k: usize) -> Vec<CandidatePair> {
+        let rank_of = |d: u32, other: u32, shared: u32| {
+            pairs
+                .iter()
+                .filter(|(p, _)| p.a == d || p.b == d)
+                .filter(|(p, s)| {
+                    let o = if p.a == d { p.b } else { p.a };
+                    *s > shared || (*s == shared && o < other)
+                })
+                .count()
+        };
+        pairs
+            .iter()
+            .filter(|(p, s)| k == 0 || rank_of(p.a, p.b, *s) < k || rank_of(p.b, p.a, *s) < k)
+            .map(|x| x.0)
+            .collect()
+    }
+
+    #[test]
+    fn a_capped_hub_keeps_every_partner_that_keeps_it() {
+        // 100 leaves share keys with one hub only (each leaf's one
+        // partner), and 4 pages of one site share much with each other.
+        let mut pairs: Vec<(CandidatePair, u32)> = (1..=100)
+            .map(|i| (CandidatePair::new(0, i), 3 + i % 7))
+            .collect();
+        for x in 101..105 {
+            for y in x + 1..105 {
+                pairs.push((CandidatePair::new(x, y), 50));
+            }
+        }
+        pairs.sort_unstable();
+        let (kept, dropped) = cap_partners(&pairs, 105, 2);
+        // Every leaf keeps its hub, whatever the hub's cap; each page keeps
+        // 2 of its 3 others (ties to the smaller number), so 103-104 is
+        // kept by neither.
+        assert!((1..=100).all(|i| kept.contains(&CandidatePair::new(0, i))));
+        assert_eq!(dropped, 1);
+        assert!(!kept.contains(&CandidatePair::new(103, 104)));
+        let (kept, dropped) = cap_partners(&pairs, 105, 0);
+        assert_eq!((kept.len(), dropped), (pairs.len(), 0));
+    }
+
+    #[test]
+    fn a_clique_over_the_cap_keeps_each_member_s_strongest() {
+        // Six pages, all pairs candidates; strength falls with distance.
+        let mut pairs = Vec::new();
+        for x in 0..6u32 {
+            for y in x + 1..6 {
+                pairs.push((CandidatePair::new(x, y), 10 - (y - x)));
+            }
+        }
+        let (kept, dropped) = cap_partners(&pairs, 6, 1);
+        // Each page keeps a neighbour at distance 1 (the smaller number on
+        // ties): 0-1, 1-0, 2-1, 3-2, 4-3, 5-4.
+        let pair = |x, y| CandidatePair::new(x, y);
+        assert_eq!(
+            kept,
+            vec![pair(0, 1), pair(1, 2), pair(2, 3), pair(3, 4), pair(4, 5)]
+        );
+        assert_eq!(dropped, pairs.len() - 5);
+    }
+
+    proptest! {
+        #[test]
+        fn cap_partners_is_the_cap_by_definition(
+            edges in proptest::collection::btree_map((0u32..12, 0u32..12), 1u32..6, 0..60),
+            k in 0usize..5,
+        ) {
+            let mut pairs: Vec<(CandidatePair, u32)> = edges
+                .into_iter()
+                .filter(|((x, y), _)| x != y)
+                .map(|((x, y), s)| (CandidatePair::new(x, y), s))
+                .collect();
+            pairs.sort_unstable_by_key(|x| x.0);
+            pairs.dedup_by_key(|x| x.0);
+            let (kept, dropped) = cap_partners(&pairs, 12, k);
+            prop_assert_eq!(&kept, &capped_by_definition(&pairs, k));
+            prop_assert_eq!(dropped, pairs.len() - kept.len());
+            // Bounded: at most k per document, counted on either side.
+            if k > 0 {
+                prop_assert!(kept.len() <= 12 * k);
+            }
+        }
     }
 
     proptest! {

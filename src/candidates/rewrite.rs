@@ -5,7 +5,7 @@
 //! rule of a store through [`super::Postings`].
 
 use super::scatter::{scatter, Scatter};
-use super::{CandidatePair, CommonBigrams, RareKeys};
+use super::{cap_partners, CandidatePair, CommonBigrams, RareKeys};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -17,12 +17,13 @@ use std::ops::Range;
 /// `is_common(bigram, held, holders)` also rules a bigram out (the collection's
 /// share rule, see [`CommonBigrams`]); it is asked of every bigram held by
 /// at least two and at most `max_bucket` documents. Returns the candidates
-/// and the common bigrams (over `max_bucket` or ruled out).
+/// (after the per-document cap, [`cap_partners`]), the common bigrams (over
+/// `max_bucket` or ruled out) and the number of candidates the cap dropped.
 pub fn rewrite_candidate_pairs(
     bigrams: &[&[u64]],
     rule: RareKeys,
     is_common: &(dyn Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync),
-) -> (Vec<CandidatePair>, CommonBigrams) {
+) -> (Vec<CandidatePair>, CommonBigrams, usize) {
     // Entries are packed into one u64 (high bits of the bigram hash, low
     // bits the document) so the sort moves half the bytes. Dropping low hash
     // bits can only merge two rare bigrams' buckets: extra candidates that
@@ -38,7 +39,7 @@ pub fn rewrite_candidate_pairs(
     let n = bigrams.len();
     let members = &later.members;
     // Long runs of documents per task: each task zeroes its own counter.
-    let mut out: Vec<CandidatePair> = (0..n)
+    let mut out: Vec<(CandidatePair, u32)> = (0..n)
         .into_par_iter()
         .with_min_len(512)
         .map_init(
@@ -60,6 +61,8 @@ pub fn rewrite_candidate_pairs(
                         }
                     }
                 }
+                let mut found: Vec<(u32, u32)> =
+                    found.into_iter().map(|b| (b, count[b as usize])).collect();
                 for &b in touched.iter() {
                     count[b as usize] = 0;
                 }
@@ -67,7 +70,7 @@ pub fn rewrite_candidate_pairs(
                 found.sort_unstable();
                 found
                     .into_iter()
-                    .map(move |b| CandidatePair::new(a as u32, b))
+                    .map(move |(b, shared)| (CandidatePair::new(a as u32, b), shared))
                     .collect::<Vec<_>>()
             },
         )
@@ -76,7 +79,8 @@ pub fn rewrite_candidate_pairs(
     // Documents in order, each one's partners sorted: already in order (the
     // sort only checks, linear on sorted input).
     out.sort_unstable();
-    (out, CommonBigrams::from_bigrams(common))
+    let (kept, dropped) = cap_partners(&out, n, rule.max_partners);
+    (kept, CommonBigrams::from_bigrams(common), dropped)
 }
 
 /// Low bits of a packed key that hold the document number, for a
@@ -416,6 +420,7 @@ mod tests {
                 RareKeys {
                     max_bucket,
                     min_shared: 1,
+                    max_partners: 0,
                 },
                 &|_, _, _| false,
             );

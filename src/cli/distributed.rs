@@ -19,8 +19,8 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use dedup::boilerplate::is_boilerplate;
 use dedup::candidates::{
-    band_keys, bucket_pairs, bucket_shares, has_bands, is_common_bucket, packed_key, CandidatePair,
-    RareKeys,
+    band_keys, bucket_pairs, bucket_shares, has_bands, is_common_bucket, packed_key,
+    strongest_partners, CandidatePair, RareKeys,
 };
 use dedup::dense::{is_near_duplicate, representative};
 use dedup::distributed::{CollectionFile, DocRecord};
@@ -371,6 +371,12 @@ struct BucketLine {
     b: Option<u32>,
     #[serde(default)]
     shared: Option<usize>,
+    /// One document's candidate partners, `[other, shared]` each (bigram,
+    /// verbatim): the per-document cap keeps the strongest.
+    #[serde(default)]
+    doc: Option<u32>,
+    #[serde(default)]
+    partners: Option<Vec<(u32, u32)>>,
 }
 
 /// The candidate tiers a bucket belongs to.
@@ -446,6 +452,19 @@ pub fn run_buckets(args: &BucketsArgs) -> anyhow::Result<i32> {
         if let (Some(a), Some(bb), Some(shared)) = (b.a, b.b, b.shared) {
             if rule_of(b.tier, line)?.is_candidate(shared) {
                 let p = CandidatePair::new(a, bb);
+                out.push(BucketOut::Shared {
+                    tier: b.tier,
+                    a: p.a,
+                    b: p.b,
+                    shared,
+                });
+            }
+            continue;
+        }
+        if let (Some(doc), Some(mut partners)) = (b.doc, b.partners) {
+            let rule = rule_of(b.tier, line)?;
+            for &(other, _) in strongest_partners(&mut partners, rule.max_partners) {
+                let p = CandidatePair::new(doc, other);
                 out.push(BucketOut::Pair {
                     tier: b.tier,
                     a: p.a,

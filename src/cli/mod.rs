@@ -164,6 +164,11 @@ pub struct DetectArgs {
     /// document kept.
     #[arg(long, value_name = "CAP", num_args = 0..=1, default_missing_value = "100000")]
     pub all_pairs: Option<usize>,
+    /// Rewrite-tier and verbatim-run candidates kept per document, those
+    /// sharing the most rare content bigrams first (0: no cap). A pair is
+    /// compared when either of its documents keeps it.
+    #[arg(long, value_name = "N", default_value_t = dedup::params::DEFAULT_MAX_PARTNERS)]
+    pub max_partners: usize,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -185,6 +190,7 @@ impl DetectArgs {
             p.features.language = Some(language);
         }
         p.candidates.all_pairs = self.all_pairs.unwrap_or(0);
+        p.candidates.max_partners = self.max_partners;
         Ok(p)
     }
 }

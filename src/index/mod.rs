@@ -18,7 +18,9 @@
 mod collection;
 mod schema;
 
-use crate::candidates::{band_keys, has_bands, stored_candidates, KeyKind, Postings, QueryKeys};
+use crate::candidates::{
+    band_keys, facts, has_bands, stored_candidates, KeyKind, Postings, QueryKeys,
+};
 use crate::error::{Error, Result};
 use crate::features::{Extractor, Features};
 use crate::input::{DocMeta, Document, Encoding, Format};
@@ -428,7 +430,8 @@ impl Index {
     }
 
     /// The bigrams of `new` that are common in the index plus `new` (see
-    /// [`crate::candidates::CommonBigrams`]).
+    /// [`crate::candidates::CommonBigrams`]), by the rule of
+    /// [`facts::common_bigrams`] over this index's [`facts::FactStore`].
     pub fn common_bigrams(
         &self,
         new: &[Document],
@@ -436,12 +439,12 @@ impl Index {
         params: &Params,
     ) -> Result<crate::candidates::CommonBigrams> {
         let replaced = self.replaced_by(new)?;
-        collection::common_bigrams(&self.conn, &self.path, params, new_features, &replaced)
+        facts::common_bigrams(self, new_features, &replaced, params)
     }
 
     /// The boilerplate sentences among those of `new` and of the indexed
     /// candidates a check compares (features `compared`), decided over the
-    /// index plus `new`.
+    /// index plus `new` by the rule of [`facts::boilerplate`].
     pub fn boilerplate(
         &self,
         new: &[Document],
@@ -450,14 +453,8 @@ impl Index {
         params: &Params,
     ) -> Result<crate::boilerplate::Boilerplate> {
         let replaced = self.replaced_by(new)?;
-        collection::boilerplate(
-            &self.conn,
-            &self.path,
-            params,
-            (new, new_features),
-            compared,
-            &replaced,
-        )
+        let compared: Vec<&Features> = compared.iter().collect();
+        facts::boilerplate(self, (new, new_features), &compared, &replaced, params)
     }
 
     /// The indexed documents that a scan of the index together with `new`
