@@ -255,6 +255,14 @@ pub struct WindowMatch {
     pub bigram_containment: f64,
 }
 
+impl WindowMatch {
+    /// Whether the match reaches these weighted term and bigram
+    /// containments (the passage rule's bars).
+    pub fn reaches(&self, terms: f64, bigrams: f64) -> bool {
+        self.term_containment >= terms && self.bigram_containment >= bigrams
+    }
+}
+
 /// A run of units holding about `window_terms` content terms.
 struct Window {
     first: u32,
@@ -483,9 +491,7 @@ pub fn best_window(
     }
     match goal {
         WindowGoal::Best => best,
-        WindowGoal::Qualifying { terms, bigrams } => {
-            best.filter(|m| m.term_containment >= terms && m.bigram_containment >= bigrams)
-        }
+        WindowGoal::Qualifying { terms, bigrams } => best.filter(|m| m.reaches(terms, bigrams)),
     }
 }
 
@@ -619,7 +625,7 @@ mod tests {
             let qualifying = best_window(&a, &b, (&shared, &in_both), &p, WindowGoal::Qualifying { terms, bigrams });
             prop_assert_eq!(
                 qualifying,
-                expected.filter(|m| m.term_containment >= terms && m.bigram_containment >= bigrams)
+                expected.filter(|m| m.reaches(terms, bigrams))
             );
         }
     }

@@ -139,7 +139,7 @@ pub fn is_boilerplate(mut holders: Vec<(&str, &Signature)>, params: &Boilerplate
 
 /// The second test of boilerplate: the median estimated Jaccard of
 /// consecutive holders (given in id order) is below the bar.
-pub fn holders_are_unrelated(holders: &[&Signature], params: &BoilerplateParams) -> bool {
+fn holders_are_unrelated(holders: &[&Signature], params: &BoilerplateParams) -> bool {
     let mut similarity: Vec<f64> = holders.windows(2).map(|w| w[0].jaccard(w[1])).collect();
     if similarity.is_empty() {
         return false;

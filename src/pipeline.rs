@@ -15,6 +15,7 @@
 use crate::boilerplate::Boilerplate;
 use crate::candidates::{
     candidate_pairs, exact_pairs, rewrite_candidate_pairs, CandidatePair, CommonBigrams,
+    LanguageShares,
 };
 use crate::cluster::clusters;
 use crate::dense::{onto_representatives, NearDuplicateClusters};
@@ -393,58 +394,6 @@ pub fn common_rule<'a>(
             return given.contains(bigram);
         }
         shares.is_common(&rarity, held, &mut holders.map(|d| languages[d as usize]))
-    }
-}
-
-/// How many documents of the collection are in each language: the
-/// denominator of the share rule for common bigrams.
-#[derive(Debug, Clone, Default)]
-pub struct LanguageShares {
-    per_language: AHashMap<u16, usize>,
-}
-
-impl LanguageShares {
-    /// Counts the languages (see [`language_id`]) of every document.
-    pub fn of(languages: impl IntoIterator<Item = u16>) -> Self {
-        let mut per_language: AHashMap<u16, usize> = AHashMap::new();
-        for l in languages {
-            *per_language.entry(l).or_default() += 1;
-        }
-        LanguageShares { per_language }
-    }
-
-    /// From counts by language code (a distributed driver's aggregate).
-    pub fn from_counts<'a>(counts: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
-        let mut per_language: AHashMap<u16, usize> = AHashMap::new();
-        for (code, n) in counts {
-            *per_language.entry(language_id(code)).or_default() += n;
-        }
-        LanguageShares { per_language }
-    }
-
-    /// The share rule: a bigram held `held` times (with repeats), by
-    /// documents of `holder_languages` (any order, repeats allowed), is
-    /// common when it is held by at least `min_documents` and by more than
-    /// `max_share` of the documents of those languages.
-    pub fn is_common(
-        &self,
-        rarity: &crate::params::RarityParams,
-        held: usize,
-        holder_languages: &mut dyn Iterator<Item = u16>,
-    ) -> bool {
-        // Most bigrams are held by a few documents: decided before any
-        // allocation.
-        if held < rarity.min_documents {
-            return false;
-        }
-        let mut seen: Vec<u16> = holder_languages.collect();
-        seen.sort_unstable();
-        seen.dedup();
-        let of_languages: usize = seen
-            .iter()
-            .map(|l| self.per_language.get(l).copied().unwrap_or(0))
-            .sum();
-        rarity.is_common(held, of_languages)
     }
 }
 

@@ -15,6 +15,7 @@ use crate::shingle::{sorted_intersection_len, Shingles};
 use crate::units::Unit;
 use crate::verbatim::{self, Run};
 use ahash::{AHashMap, AHashSet};
+use std::borrow::Cow;
 
 /// The "mostly" of "mostly the same words": a passage is verbatim when at
 /// least this share of the smaller side's word trigrams is in the other,
@@ -290,8 +291,8 @@ pub fn evaluate(
     // Bigrams common in the collection are no evidence: only rare ones count
     // as shared (the documents' own counts stay whole, so that a pair's
     // containment needs no lookup beyond the bigrams it shares).
-    let shared: Vec<u64> = if common.is_empty() {
-        in_both.clone()
+    let shared: Cow<[u64]> = if common.is_empty() {
+        Cow::Borrowed(&in_both)
     } else {
         in_both
             .iter()
@@ -446,8 +447,10 @@ fn intersection(a: &[u64], b: &[u64]) -> Vec<u64> {
 
 /// Whether a window match is strong enough to be reuse on its own.
 fn window_qualifies(w: &WindowMatch, params: &Params) -> bool {
-    w.term_containment >= params.decision.min_window_containment
-        && w.bigram_containment >= params.decision.min_window_bigram_containment
+    w.reaches(
+        params.decision.min_window_containment,
+        params.decision.min_window_bigram_containment,
+    )
 }
 
 /// The verdict and score of an evaluated pair, or `None` for no finding.

@@ -8,8 +8,8 @@
 //! [`MemoryFacts`] for a collection loaded from disk, as with
 //! [`super::Postings`] for the candidate rule.
 
-use super::{CommonBigrams, MemoryPostings, Postings};
-use crate::boilerplate::{holders_are_unrelated, Boilerplate, HOLDERS_SAMPLED};
+use super::{is_common_bucket, CommonBigrams, LanguageShares, MemoryPostings, Postings};
+use crate::boilerplate::{is_boilerplate, Boilerplate, HOLDERS_SAMPLED};
 use crate::features::Features;
 use crate::input::Document;
 use crate::language::language_id;
@@ -99,6 +99,7 @@ pub fn common_bigrams<S: FactStore>(
                 .push(language_id(&f.language.code));
         }
     }
+    let shares = LanguageShares::from_ids(per_language);
     let rare = params.candidates.rare_keys();
     // One more than the cap (plus the excluded) tells whether the bigram is
     // over it: the count is then not needed exactly.
@@ -113,17 +114,15 @@ pub fn common_bigrams<S: FactStore>(
                 languages.push(l);
             }
         }
+        // The scan's rule for a bucket of this many holders.
         let documents = languages.len();
-        let is_common = !rare.is_rare(documents) || {
-            languages.sort_unstable();
-            languages.dedup();
-            let of_languages: usize = languages
-                .iter()
-                .map(|l| per_language.get(l).copied().unwrap_or(0))
-                .sum();
-            params.collection.rarity.is_common(documents, of_languages)
-        };
-        if is_common {
+        if is_common_bucket(documents, rare, || {
+            shares.is_common(
+                &params.collection.rarity,
+                documents,
+                &mut languages.iter().copied(),
+            )
+        }) {
             common.push(key);
         }
     }
@@ -175,7 +174,7 @@ pub fn boilerplate<S: FactStore>(
         }
         let read = store.sentence_holders(key, limit)?;
         let fetched = read.len();
-        let mut holders: Vec<(String, Signature)> = read
+        let holders: Vec<(String, Signature)> = read
             .into_iter()
             .filter(|h| !excluded.contains(&h.doc) && !new_ids.contains(h.id.as_str()))
             .map(|h| (h.id, h.signature))
@@ -186,14 +185,13 @@ pub fn boilerplate<S: FactStore>(
         if fetched < limit && holders.len() + from_new.len() < rule.min_documents {
             continue;
         }
-        holders.extend(from_new.iter().map(|&(id, s)| (id.to_string(), s.clone())));
-        holders.sort_by(|a, b| a.0.cmp(&b.0));
-        let sampled: Vec<&Signature> = holders
+        // The scan's rule over the union's holders.
+        let union: Vec<(&str, &Signature)> = holders
             .iter()
-            .take(HOLDERS_SAMPLED)
-            .map(|(_, s)| s)
+            .map(|(id, s)| (id.as_str(), s))
+            .chain(from_new.iter().copied())
             .collect();
-        if holders_are_unrelated(&sampled, rule) {
+        if is_boilerplate(union, rule) {
             boilerplate.push(key);
         }
     }

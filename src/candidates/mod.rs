@@ -21,6 +21,8 @@ pub use postings::{
 pub use rewrite::{bucket_shares, is_common_bucket, packed_key, rewrite_candidate_pairs};
 
 use crate::hash::stable_hash;
+use crate::language::language_id;
+use crate::params::RarityParams;
 use crate::sketch::Signature;
 use ahash::AHashMap;
 use rayon::prelude::*;
@@ -241,13 +243,17 @@ pub fn cap_partners(
     documents: usize,
     max_partners: usize,
 ) -> (Vec<CandidatePair>, usize) {
+    let all = || (pairs.iter().map(|x| x.0).collect(), 0);
+    if max_partners == 0 {
+        return all();
+    }
     let mut degree = vec![0u32; documents];
     for (p, _) in pairs {
         degree[p.a as usize] += 1;
         degree[p.b as usize] += 1;
     }
-    if max_partners == 0 || degree.iter().all(|&d| d as usize <= max_partners) {
-        return (pairs.iter().map(|x| x.0).collect(), 0);
+    if degree.iter().all(|&d| d as usize <= max_partners) {
+        return all();
     }
     // Each document's partners, as (other, shared), in one flat array.
     let mut starts = Vec::with_capacity(documents + 1);
@@ -266,7 +272,7 @@ pub fn cap_partners(
         fill[p.b as usize] += 1;
     }
     let mut kept: Vec<CandidatePair> =
-        Vec::with_capacity(pairs.len().min(documents * max_partners));
+        Vec::with_capacity(pairs.len().min(documents.saturating_mul(max_partners)));
     for d in 0..documents {
         let list = &mut partners[starts[d]..starts[d + 1]];
         kept.extend(
@@ -279,6 +285,60 @@ pub fn cap_partners(
     kept.dedup();
     let dropped = pairs.len() - kept.len();
     (kept, dropped)
+}
+
+/// How many documents of the collection are in each language: the
+/// denominator of the share rule for common bigrams.
+#[derive(Debug, Clone, Default)]
+pub struct LanguageShares {
+    per_language: AHashMap<u16, usize>,
+}
+
+impl LanguageShares {
+    /// Counts the languages (see [`language_id`]) of every document.
+    pub fn of(languages: impl IntoIterator<Item = u16>) -> Self {
+        Self::from_ids(languages.into_iter().map(|l| (l, 1)))
+    }
+
+    /// From counts by language code (a distributed driver's aggregate).
+    pub fn from_counts<'a>(counts: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
+        Self::from_ids(counts.into_iter().map(|(code, n)| (language_id(code), n)))
+    }
+
+    /// From document counts by language id (a language may repeat: its
+    /// counts add up).
+    pub fn from_ids(counts: impl IntoIterator<Item = (u16, usize)>) -> Self {
+        let mut per_language: AHashMap<u16, usize> = AHashMap::new();
+        for (l, n) in counts {
+            *per_language.entry(l).or_default() += n;
+        }
+        LanguageShares { per_language }
+    }
+
+    /// The share rule: a bigram held `held` times (with repeats), by
+    /// documents of `holder_languages` (any order, repeats allowed), is
+    /// common when it is held by at least `min_documents` and by more than
+    /// `max_share` of the documents of those languages.
+    pub fn is_common(
+        &self,
+        rarity: &RarityParams,
+        held: usize,
+        holder_languages: &mut dyn Iterator<Item = u16>,
+    ) -> bool {
+        // Most bigrams are held by a few documents: decided before any
+        // allocation.
+        if held < rarity.min_documents {
+            return false;
+        }
+        let mut seen: Vec<u16> = holder_languages.collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let of_languages: usize = seen
+            .iter()
+            .map(|l| self.per_language.get(l).copied().unwrap_or(0))
+            .sum();
+        rarity.is_common(held, of_languages)
+    }
 }
 
 /// Content bigrams too common in the collection to be evidence of reuse:

@@ -20,7 +20,7 @@ use clap::{Args, ValueEnum};
 use dedup::boilerplate::is_boilerplate;
 use dedup::candidates::{
     band_keys, bucket_pairs, bucket_shares, has_bands, is_common_bucket, packed_key,
-    strongest_partners, CandidatePair, RareKeys,
+    strongest_partners, CandidatePair, LanguageShares, RareKeys,
 };
 use dedup::dense::{is_near_duplicate, representative};
 use dedup::distributed::{CollectionFile, DocRecord};
@@ -28,7 +28,7 @@ use dedup::features::{Extractor, Features};
 use dedup::input::{self, Document, InputError, InputOptions};
 use dedup::model::{DocumentInfo, Finding, Stats};
 use dedup::params::Params;
-use dedup::pipeline::{assemble, document_info, Collection, LanguageShares};
+use dedup::pipeline::{assemble, document_info, Collection};
 use dedup::sketch::Signature;
 use dedup::verify::{finding, set_similarity};
 use rayon::prelude::*;
