@@ -10,6 +10,7 @@ use crate::input::Document;
 use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
 use crate::normalize::{normalize, NormalizedText};
 use crate::params::Params;
+use crate::provenance::quotation::quotations;
 use crate::provenance::{attribute, Cohesion, PairShape, Specifics};
 use crate::shingle::{sorted_intersection_len, Shingles};
 use crate::units::Unit;
@@ -736,6 +737,7 @@ fn finding_in_order(
         specifics: specifics(ua, ub),
         spread_a: spread(&spans_a),
         spread_b: spread(&spans_b),
+        quotations: quotations(&a.text, &b.text, &passages),
     };
     let prov = attribute(a, b, &shape);
     Some(Finding {

@@ -151,7 +151,7 @@ fn git_first_commit_names_the_earlier_committed_story() {
     assert_eq!(pair["source"], "story.txt", "{pair:#?}");
     let date = date_evidence(pair);
     assert_eq!(date["favours"], "story.txt");
-    assert_eq!(date["weight"], 3.0);
+    assert_eq!(date["weight"], 6.0);
     assert!(
         date["detail"].as_str().unwrap().contains("git"),
         "{date:#?}"

@@ -153,3 +153,62 @@ fn the_report_carries_the_provenance_graph() {
         "{text}"
     );
 }
+
+/// The quotation evidence: a rewrite that turns the original's quotations
+/// into reported speech points to the original, and a text that quotes
+/// another word for word between quotation marks is never taken for the
+/// source because of its marks.
+#[test]
+fn reported_speech_points_to_the_original_and_quoting_does_not_mislead() {
+    let samples = root().join("samples");
+    let report = common::scan_json(&[&samples]);
+    let finding = &report["pairs"][0];
+    let quotation: Vec<&Value> = finding["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "quotation")
+        .collect();
+    assert_eq!(quotation.len(), 1, "{finding}");
+    assert!(
+        quotation[0]["favours"]
+            .as_str()
+            .is_some_and(|s| s.contains("001_")),
+        "the AI rewrite reports 001's quotations in its own words: {}",
+        quotation[0]
+    );
+
+    // A commentary that quotes five lines of the article between marks.
+    let tmp = tempfile::tempdir().unwrap();
+    let article = std::fs::read_to_string(samples.join("001_0ae9a733e2d797e1.txt")).unwrap();
+    let quoted: Vec<String> = article
+        .lines()
+        .filter(|l| l.split_whitespace().count() > 12)
+        .take(5)
+        .map(|l| format!("As the paper put it: \"{l}\""))
+        .collect();
+    let blog = format!(
+        "Notes from a reader on regional diplomacy, written over a long weekend.\n\
+         I have followed these meetings for years and rarely see them covered well.\n\
+         {}\n\
+         My own view is that the cultural exchanges matter more than the summits.\n\
+         Students who travel come back with friendships that outlast any ministerial visit.\n",
+        quoted.join("\n")
+    );
+    std::fs::copy(
+        samples.join("001_0ae9a733e2d797e1.txt"),
+        tmp.path().join("article.txt"),
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("blog.txt"), blog).unwrap();
+    let report = common::scan_json(&[tmp.path()]);
+    let pairs = report["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "the quoted lines are found: {report}");
+    let finding = &pairs[0];
+    assert_ne!(finding["source"].as_str(), Some("blog.txt"), "{finding}");
+    for e in finding["evidence"].as_array().unwrap() {
+        if e["kind"] == "quotation" {
+            assert_ne!(e["favours"].as_str(), Some("blog.txt"), "{e}");
+        }
+    }
+}
