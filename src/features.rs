@@ -159,6 +159,27 @@ impl Extractor {
 }
 
 impl Features {
+    /// Frees what only candidate generation reads (content bigrams,
+    /// verbatim fingerprints, sentence hashes) once a scan knows the
+    /// document is in no candidate pair.
+    pub fn release_candidate_keys(&mut self) {
+        self.bigrams = Vec::new();
+        self.fingerprints = Vec::new();
+        self.sentence_hashes = Vec::new();
+    }
+
+    /// Frees what verification builds on first use (units, token trigrams,
+    /// the shingle set when the extractor did not keep it) once a scan has
+    /// verified the document's last candidate pair: built again if asked.
+    pub fn release_verification_cache(&mut self, keep_shingles: bool) {
+        self.units = OnceLock::new();
+        self.token_trigrams = OnceLock::new();
+        self.token_unspaced = OnceLock::new();
+        if !keep_shingles {
+            self.shingles = OnceLock::new();
+        }
+    }
+
     /// The document's shingle set, built again from its text on first use
     /// when the extractor did not keep it.
     pub fn shingles(&self, doc: &Document) -> &Shingles {

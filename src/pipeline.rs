@@ -32,6 +32,11 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+/// Candidate pairs verified per batch (see [`scan_with_progress`]): large
+/// enough to keep both cores busy, small enough that the units of one batch
+/// are a small part of memory.
+pub const VERIFY_BATCH: usize = 4096;
+
 /// Which pairs a run reports.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {
@@ -132,6 +137,13 @@ pub fn scan_with_progress(
     } else {
         Boilerplate::default()
     };
+    if matches!(scope, Scope::All) {
+        // Sentence hashes serve the boilerplate rule only (an index keeps
+        // them for later checks; a scan is done with them here).
+        features
+            .par_iter_mut()
+            .for_each(|f| f.sentence_hashes = Vec::new());
+    }
     counters.insert(
         "boilerplate_sentences".to_string(),
         boilerplate.len() as u64,
@@ -149,7 +161,7 @@ pub fn scan_with_progress(
         .map(|f| (f.tokens > 0).then_some(f.content_hash))
         .collect();
     let exact = exact_pairs(&hashes);
-    let signatures: Vec<Signature> = features.iter().map(|f| f.signature.clone()).collect();
+    let signatures: Vec<&Signature> = features.iter().map(|f| &f.signature).collect();
     // A scan of everything clusters near-duplicates without all pairs
     // (every LSH bucket a star); a check keeps every pair with a new
     // document.
@@ -171,6 +183,11 @@ pub fn scan_with_progress(
         progress("clustering", 0, pairs.len());
         dense = crate::dense::cluster(documents, &features, pairs, params);
         pairs = std::mem::take(&mut dense.rejected);
+        // What verifying members against their representatives built is
+        // built again for the few that are in a pair later.
+        features
+            .par_iter_mut()
+            .for_each(|f| f.release_verification_cache(false));
         counters.insert(
             "near_duplicate_clusters".to_string(),
             dense.groups.len() as u64,
@@ -233,39 +250,90 @@ pub fn scan_with_progress(
     counters.insert("candidates".to_string(), pairs.len() as u64);
     timings.insert("candidates".to_string(), t.elapsed().as_secs_f64() * 1e3);
 
-    // Units of the documents in some candidate pair, built up front in
-    // parallel (each once) so verification threads do not wait on them.
-    let t = Instant::now();
     let mut involved: Vec<u32> = pairs.iter().flat_map(|p| [p.a, p.b]).collect();
     involved.sort_unstable();
     involved.dedup();
-    if params.rewrite_tier() {
-        involved.par_iter().for_each(|&i| {
-            features[i as usize].units(&documents[i as usize]);
-        });
-    }
     counters.insert("documents_in_pairs".to_string(), involved.len() as u64);
-    timings.insert("units".to_string(), t.elapsed().as_secs_f64() * 1e3);
+    // Candidate keys of the documents in no pair are not read again: freed
+    // now, before verification and the report need their memory.
+    let releasing = matches!(scope, Scope::All);
+    if releasing {
+        let mut in_pair = vec![false; features.len()];
+        for &i in &involved {
+            in_pair[i as usize] = true;
+        }
+        features
+            .par_iter_mut()
+            .zip(in_pair)
+            .filter(|(_, keep)| !keep)
+            .for_each(|(f, _)| f.release_candidate_keys());
+    }
+    drop(involved);
 
-    let t = Instant::now();
+    // Pairs are verified a batch at a time. Each batch first builds the
+    // units of its documents in parallel (each once), so verification
+    // threads do not wait on them; after it, a scan frees the units of the
+    // documents with no pair left, so memory holds the units of one batch
+    // and of the documents still waiting, not of every document in a pair.
+    let mut last_pair = vec![0usize; features.len()];
+    for (k, p) in pairs.iter().enumerate() {
+        last_pair[p.a as usize] = k;
+        last_pair[p.b as usize] = k;
+    }
+    let mut built = vec![false; features.len()];
+    let (mut units_ms, mut verify_ms) = (0.0, 0.0);
     done.store(0, std::sync::atomic::Ordering::Relaxed);
-    let mut findings: Vec<Finding> = pairs
-        .par_iter()
-        .filter_map(|p| {
-            tick("verifying", pairs.len());
-            let (a, b) = (p.a as usize, p.b as usize);
-            finding(
-                &documents[a],
-                &features[a],
-                &documents[b],
-                &features[b],
-                params,
-                &common,
-            )
-        })
-        .collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    for (batch, chunk) in pairs.chunks(VERIFY_BATCH).enumerate() {
+        let t = Instant::now();
+        if params.rewrite_tier() {
+            let mut fresh: Vec<u32> = chunk
+                .iter()
+                .flat_map(|p| [p.a, p.b])
+                .filter(|&i| !built[i as usize])
+                .collect();
+            fresh.sort_unstable();
+            fresh.dedup();
+            fresh.par_iter().for_each(|&i| {
+                features[i as usize].units(&documents[i as usize]);
+            });
+            for &i in &fresh {
+                built[i as usize] = true;
+            }
+        }
+        units_ms += t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        let found: Vec<Finding> = chunk
+            .par_iter()
+            .filter_map(|p| {
+                tick("verifying", pairs.len());
+                let (a, b) = (p.a as usize, p.b as usize);
+                finding(
+                    &documents[a],
+                    &features[a],
+                    &documents[b],
+                    &features[b],
+                    params,
+                    &common,
+                )
+            })
+            .collect();
+        findings.extend(found);
+        if releasing {
+            let end = batch * VERIFY_BATCH + chunk.len();
+            for p in chunk {
+                for i in [p.a as usize, p.b as usize] {
+                    if last_pair[i] < end {
+                        features[i].release_verification_cache(false);
+                    }
+                }
+            }
+        }
+        verify_ms += t.elapsed().as_secs_f64() * 1e3;
+    }
+    timings.insert("units".to_string(), units_ms);
     findings.append(&mut dense.findings);
-    timings.insert("verify_align".to_string(), t.elapsed().as_secs_f64() * 1e3);
+    timings.insert("verify_align".to_string(), verify_ms);
 
     // Every member linked to its representative, so a member whose own
     // finding fell short still sits in its cluster.

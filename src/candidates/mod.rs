@@ -138,13 +138,14 @@ pub fn has_bands(sig: &Signature, params: LshParams) -> bool {
 /// bucket larger than `max_bucket` is linked as a star around its first
 /// member instead of all pairs, which keeps clusters connected without a
 /// quadratic blow-up. The result is sorted and duplicate-free.
-pub fn candidate_pairs(
-    signatures: &[Signature],
+pub fn candidate_pairs<S: std::borrow::Borrow<Signature> + Sync>(
+    signatures: &[S],
     params: LshParams,
     max_bucket: usize,
 ) -> Vec<CandidatePair> {
     let mut entries: Vec<(u64, u32)> = signatures
         .par_iter()
+        .map(|s| s.borrow())
         .enumerate()
         .filter(|(_, s)| has_bands(s, params))
         .flat_map_iter(|(i, s)| band_keys(s, params).into_iter().map(move |k| (k, i as u32)))

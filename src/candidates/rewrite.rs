@@ -29,53 +29,62 @@ pub fn rewrite_candidate_pairs(
     // bits can only merge two rare bigrams' buckets: extra candidates that
     // verification rejects, never a missed one.
     let doc_bits = doc_bits(bigrams.len());
-    let (parts, common) = rare_buckets(bigrams, doc_bits, rule, is_common);
-    let later = later_members_by_document(bigrams.len(), &parts);
+    let (mut parts, common) = rare_buckets(bigrams, doc_bits, rule, is_common);
+    let n = bigrams.len();
+    let (members, offsets) = joined_members(&mut parts);
     // Per document `a`, count the buckets it shares with each later document
     // `b` in a dense counter (reset through the list of entries touched).
     // Each occurrence of `a` in a bucket meets each occurrence of `b` after
-    // it, as each pair of bucket entries did when pairs were listed.
+    // it, as each pair of bucket entries did when pairs were listed. The
+    // bucket tails are grouped for a range of documents at a time, so that
+    // a large collection holds a share of them.
     let need = rule.min_count() as u32;
-    let n = bigrams.len();
-    let members = &later.members;
-    // Long runs of documents per task: each task zeroes its own counter.
-    let mut out: Vec<(CandidatePair, u32)> = (0..n)
-        .into_par_iter()
-        .with_min_len(512)
-        .map_init(
-            || (vec![0u32; n], Vec::new()),
-            |(count, touched), a| {
-                let mut found = Vec::new();
-                for &(from, to) in &later.tails[later.starts[a]..later.starts[a + 1]] {
-                    for &b in &members[from as usize..to as usize] {
-                        if b as usize == a {
-                            continue;
-                        }
-                        let c = &mut count[b as usize];
-                        if *c == 0 {
-                            touched.push(b);
-                        }
-                        *c += 1;
-                        if *c == need {
-                            found.push(b);
+    let passes = members.len().div_ceil(TAILS_PER_PASS).clamp(1, n.max(1));
+    let mut out: Vec<(CandidatePair, u32)> = Vec::new();
+    for pass in 0..passes {
+        let docs = pass * n / passes..(pass + 1) * n / passes;
+        let later = later_members(docs.clone(), &parts, &members, &offsets);
+        // Long runs of documents per task: each task zeroes its own counter.
+        let found: Vec<(CandidatePair, u32)> = docs
+            .into_par_iter()
+            .with_min_len(512)
+            .map_init(
+                || (vec![0u32; n], Vec::new()),
+                |(count, touched), a| {
+                    let mut found = Vec::new();
+                    let d = a - later.docs.start;
+                    for &(from, to) in &later.tails[later.starts[d]..later.starts[d + 1]] {
+                        for &b in &members[from as usize..to as usize] {
+                            if b as usize == a {
+                                continue;
+                            }
+                            let c = &mut count[b as usize];
+                            if *c == 0 {
+                                touched.push(b);
+                            }
+                            *c += 1;
+                            if *c == need {
+                                found.push(b);
+                            }
                         }
                     }
-                }
-                let mut found: Vec<(u32, u32)> =
-                    found.into_iter().map(|b| (b, count[b as usize])).collect();
-                for &b in touched.iter() {
-                    count[b as usize] = 0;
-                }
-                touched.clear();
-                found.sort_unstable();
-                found
-                    .into_iter()
-                    .map(move |(b, shared)| (CandidatePair::new(a as u32, b), shared))
-                    .collect::<Vec<_>>()
-            },
-        )
-        .flatten_iter()
-        .collect();
+                    let mut found: Vec<(u32, u32)> =
+                        found.into_iter().map(|b| (b, count[b as usize])).collect();
+                    for &b in touched.iter() {
+                        count[b as usize] = 0;
+                    }
+                    touched.clear();
+                    found.sort_unstable();
+                    found
+                        .into_iter()
+                        .map(move |(b, shared)| (CandidatePair::new(a as u32, b), shared))
+                        .collect::<Vec<_>>()
+                },
+            )
+            .flatten_iter()
+            .collect();
+        out.extend(found);
+    }
     // Documents in order, each one's partners sorted: already in order (the
     // sort only checks, linear on sorted input).
     out.sort_unstable();
@@ -135,53 +144,62 @@ struct Buckets {
     spans: Vec<(u32, u32)>,
 }
 
-/// All bucket members, and for each document the bucket tails after each of
-/// its occurrences: `tails[starts[d]..starts[d + 1]]`, ranges into the
-/// members.
+/// For the documents of a range, the bucket tails after each of their
+/// occurrences: `tails[starts[d - docs.start]..starts[d - docs.start + 1]]`,
+/// ranges into the joined members.
 struct LaterMembers {
-    members: Vec<u32>,
+    docs: Range<usize>,
     starts: Vec<usize>,
     tails: Vec<(u32, u32)>,
 }
 
-/// Joins the parts' members and groups the bucket tails by the document they
+/// Bucket tails per document are grouped this many at most per pass of
+/// [`rewrite_candidate_pairs`] (64 MB of tails).
+const TAILS_PER_PASS: usize = 1 << 23;
+
+/// The parts' members joined into one list (each part's freed as it is
+/// copied), and where each part starts in it.
+fn joined_members(parts: &mut [Buckets]) -> (Vec<u32>, Vec<usize>) {
+    let total: usize = parts.iter().map(|p| p.members.len()).sum();
+    let mut members = Vec::with_capacity(total);
+    let mut offsets = Vec::with_capacity(parts.len() + 1);
+    for p in parts.iter_mut() {
+        offsets.push(members.len());
+        members.extend_from_slice(&std::mem::take(&mut p.members));
+    }
+    offsets.push(members.len());
+    (members, offsets)
+}
+
+/// Groups the bucket tails of the documents in `docs` by the document they
 /// follow: a counting sort (document ids are dense), in parallel over groups
 /// of parts, each writing its own slots of every document's list. A
 /// bucket's last member has no tail.
-fn later_members_by_document(documents: usize, parts: &[Buckets]) -> LaterMembers {
-    let mut offsets = Vec::with_capacity(parts.len() + 1);
-    let mut total = 0;
-    for p in parts {
-        offsets.push(total);
-        total += p.members.len();
-    }
-    offsets.push(total);
-    let mut members = vec![0u32; total];
-    let mut rest: &mut [u32] = &mut members;
-    let mut slices = Vec::with_capacity(parts.len());
-    for p in parts {
-        let (head, tail) = rest.split_at_mut(p.members.len());
-        slices.push(head);
-        rest = tail;
-    }
-    slices
-        .into_par_iter()
-        .zip(parts)
-        .for_each(|(dest, p)| dest.copy_from_slice(&p.members));
+fn later_members(
+    docs: Range<usize>,
+    parts: &[Buckets],
+    members: &[u32],
+    offsets: &[usize],
+) -> LaterMembers {
     let groups = balanced_groups(
-        parts.iter().map(|p| p.members.len()),
-        total.div_ceil(rayon::current_num_threads()),
+        parts
+            .iter()
+            .zip(offsets.windows(2))
+            .map(|(_, w)| w[1] - w[0]),
+        members.len().div_ceil(rayon::current_num_threads()),
     );
     let (tails, starts) = scatter(
         &BucketTails {
             parts,
-            offsets: &offsets,
+            offsets,
+            members,
+            docs: docs.clone(),
         },
         &groups,
-        documents,
+        docs.len(),
     );
     LaterMembers {
-        members,
+        docs,
         starts,
         tails,
     }
@@ -203,6 +221,17 @@ fn rare_buckets(
     rule: RareKeys,
     is_common: &(dyn Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync),
 ) -> (Vec<Buckets>, Vec<u64>) {
+    rare_buckets_in_passes(sources, doc_bits, rule, is_common, KEYS_PER_PASS)
+}
+
+/// [`rare_buckets`], placing about `keys_per_pass` keys per pass.
+fn rare_buckets_in_passes(
+    sources: &[&[u64]],
+    doc_bits: u32,
+    rule: RareKeys,
+    is_common: &(dyn Fn(u64, usize, &mut dyn Iterator<Item = u32>) -> bool + Sync),
+    keys_per_pass: usize,
+) -> (Vec<Buckets>, Vec<u64>) {
     const BITS: u32 = 12;
     const BLOCKS: usize = 1 << BITS;
     const SUB_BITS: u32 = 8;
@@ -213,79 +242,90 @@ fn rare_buckets(
         sources.iter().map(|s| s.len()),
         total.div_ceil(rayon::current_num_threads() * 4),
     );
-    let (keys, bounds) = scatter(
-        &PackedKeys {
-            sources,
-            doc_mask,
-            bits: BITS,
-        },
-        &groups,
-        BLOCKS,
-    );
-    let blocks: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
-    let found: Vec<(Buckets, Vec<u64>)> = blocks
-        .par_chunks(16)
-        .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
-            let mut part = Buckets {
-                members: Vec::new(),
-                spans: Vec::new(),
-            };
-            let mut common = Vec::new();
-            for keys in chunk {
-                let mut next = [0u32; 1 << SUB_BITS];
-                for &x in keys.iter() {
-                    next[sub(x)] += 1;
-                }
-                let mut at = 0;
-                for n in next.iter_mut() {
-                    (*n, at) = (at, at + *n);
-                }
-                sorted.clear();
-                sorted.resize(keys.len(), 0);
-                for &x in keys.iter() {
-                    let s = sub(x);
-                    sorted[next[s] as usize] = x;
-                    next[s] += 1;
-                }
-                // Sorted by the top 20 bits, the groups a handful of keys
-                // each: one insertion sort pass finishes the block.
-                for i in 1..sorted.len() {
-                    let x = sorted[i];
-                    let mut j = i;
-                    while j > 0 && sorted[j - 1] > x {
-                        sorted[j] = sorted[j - 1];
-                        j -= 1;
+    // The keys of a large collection are placed a range of blocks at a
+    // time, so that memory holds a copy of a share of them, not of all
+    // (the bigrams of 200,000 documents are 450 MB). The passes' buckets
+    // are the same in the same order, so the result does not change.
+    let passes = total.div_ceil(keys_per_pass.max(1)).clamp(1, BLOCKS);
+    let mut found: Vec<(Buckets, Vec<u64>)> = Vec::new();
+    for pass in 0..passes {
+        let blocks = pass * BLOCKS / passes..(pass + 1) * BLOCKS / passes;
+        let (keys, bounds) = scatter(
+            &PackedKeys {
+                sources,
+                doc_mask,
+                bits: BITS,
+                blocks: blocks.clone(),
+            },
+            &groups,
+            blocks.len(),
+        );
+        let slices: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
+        let part: Vec<(Buckets, Vec<u64>)> = slices
+            .par_chunks(16)
+            .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
+                let mut part = Buckets {
+                    members: Vec::new(),
+                    spans: Vec::new(),
+                };
+                let mut common = Vec::new();
+                for keys in chunk {
+                    let mut next = [0u32; 1 << SUB_BITS];
+                    for &x in keys.iter() {
+                        next[sub(x)] += 1;
                     }
-                    sorted[j] = x;
-                }
-                let mut from = 0;
-                while from < sorted.len() {
-                    let bigram = sorted[from] & !doc_mask;
-                    let mut to = from + 1;
-                    while to < sorted.len() && sorted[to] & !doc_mask == bigram {
-                        to += 1;
+                    let mut at = 0;
+                    for n in next.iter_mut() {
+                        (*n, at) = (at, at + *n);
                     }
-                    let run = &sorted[from..to];
-                    if is_common_bucket(run.len(), rule, || {
-                        is_common(
-                            bigram,
-                            run.len(),
-                            &mut run.iter().map(|&x| (x & doc_mask) as u32),
-                        )
-                    }) {
-                        common.push(bigram);
-                    } else if run.len() >= 2 {
-                        let first = part.members.len() as u32;
-                        part.members
-                            .extend(run.iter().map(|&x| (x & doc_mask) as u32));
-                        part.spans.push((first, part.members.len() as u32));
+                    sorted.clear();
+                    sorted.resize(keys.len(), 0);
+                    for &x in keys.iter() {
+                        let s = sub(x);
+                        sorted[next[s] as usize] = x;
+                        next[s] += 1;
                     }
-                    from = to;
+                    // Sorted by the top 20 bits, the groups a handful of keys
+                    // each: one insertion sort pass finishes the block.
+                    for i in 1..sorted.len() {
+                        let x = sorted[i];
+                        let mut j = i;
+                        while j > 0 && sorted[j - 1] > x {
+                            sorted[j] = sorted[j - 1];
+                            j -= 1;
+                        }
+                        sorted[j] = x;
+                    }
+                    let mut from = 0;
+                    while from < sorted.len() {
+                        let bigram = sorted[from] & !doc_mask;
+                        let mut to = from + 1;
+                        while to < sorted.len() && sorted[to] & !doc_mask == bigram {
+                            to += 1;
+                        }
+                        let run = &sorted[from..to];
+                        if is_common_bucket(run.len(), rule, || {
+                            is_common(
+                                bigram,
+                                run.len(),
+                                &mut run.iter().map(|&x| (x & doc_mask) as u32),
+                            )
+                        }) {
+                            common.push(bigram);
+                        } else if run.len() >= 2 {
+                            let first = part.members.len() as u32;
+                            part.members
+                                .extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                            part.spans.push((first, part.members.len() as u32));
+                        }
+                        from = to;
+                    }
                 }
-            }
-            (part, common)
-        })
-        .collect();
+                (part, common)
+            })
+            .collect();
+        found.extend(part);
+    }
     let mut parts = Vec::with_capacity(found.len());
     let mut common = Vec::new();
     for (p, c) in found {
@@ -322,6 +362,8 @@ struct PackedKeys<'a> {
     sources: &'a [&'a [u64]],
     doc_mask: u64,
     bits: u32,
+    /// Only keys whose block falls in this range, bucketed from its start.
+    blocks: Range<usize>,
 }
 
 impl Scatter for PackedKeys<'_> {
@@ -331,11 +373,17 @@ impl Scatter for PackedKeys<'_> {
         for i in group.clone() {
             for &x in self.sources[i] {
                 let key = (x & !self.doc_mask) | i as u64;
-                f((key >> (64 - self.bits)) as usize, key);
+                let block = (key >> (64 - self.bits)) as usize;
+                if self.blocks.contains(&block) {
+                    f(block - self.blocks.start, key);
+                }
             }
         }
     }
 }
+
+/// Keys placed per pass of [`rare_buckets`]: 64 MB of packed keys.
+const KEYS_PER_PASS: usize = 1 << 23;
 
 /// For each member of a rare bucket but its last, the range of the members
 /// after it, bucketed by that member's document (ranges into the joined
@@ -343,6 +391,9 @@ impl Scatter for PackedKeys<'_> {
 struct BucketTails<'a> {
     parts: &'a [Buckets],
     offsets: &'a [usize],
+    members: &'a [u32],
+    /// Only tails after members of these documents, bucketed from its start.
+    docs: Range<usize>,
 }
 
 impl Scatter for BucketTails<'_> {
@@ -351,13 +402,12 @@ impl Scatter for BucketTails<'_> {
     fn each(&self, group: &Range<usize>, mut f: impl FnMut(usize, (u32, u32))) {
         for i in group.clone() {
             let offset = self.offsets[i] as u32;
-            let p = &self.parts[i];
-            for &(from, to) in &p.spans {
+            for &(from, to) in &self.parts[i].spans {
                 for at in from..to - 1 {
-                    f(
-                        p.members[at as usize] as usize,
-                        (offset + at + 1, offset + to),
-                    );
+                    let doc = self.members[(offset + at) as usize] as usize;
+                    if self.docs.contains(&doc) {
+                        f(doc - self.docs.start, (offset + at + 1, offset + to));
+                    }
                 }
             }
         }
@@ -432,20 +482,45 @@ mod tests {
             }
             assert_eq!(found_members, members);
             assert_eq!(found_spans, spans);
-            // Every tail of every document, in bucket order per document.
-            let later = later_members_by_document(sources.len(), &parts);
-            assert_eq!(later.members, members);
+            // Every tail of every document, in bucket order per document,
+            // whether grouped for all documents at once or for ranges.
+            let mut parts = parts;
+            let (joined, offsets) = joined_members(&mut parts);
+            assert_eq!(joined, members);
             let mut expected = vec![Vec::new(); sources.len()];
             for &(from, to) in &spans {
                 for at in from..to - 1 {
                     expected[members[at as usize] as usize].push((at + 1, to));
                 }
             }
-            for (d, tails) in expected.iter().enumerate() {
-                assert_eq!(
-                    &later.tails[later.starts[d]..later.starts[d + 1]],
-                    &tails[..]
-                );
+            let n = sources.len();
+            for passes in [1, 3] {
+                for pass in 0..passes {
+                    let docs = pass * n / passes..(pass + 1) * n / passes;
+                    let later = later_members(docs.clone(), &parts, &joined, &offsets);
+                    for d in docs {
+                        let k = d - later.docs.start;
+                        assert_eq!(
+                            &later.tails[later.starts[k]..later.starts[k + 1]],
+                            &expected[d][..]
+                        );
+                    }
+                }
+            }
+            // Placed a share at a time (as in a large collection): the same
+            // buckets in the same order.
+            let rule = RareKeys {
+                max_bucket,
+                min_shared: 1,
+                max_partners: 0,
+            };
+            for per_pass in [5_000, 40_000] {
+                let (in_passes, _) =
+                    rare_buckets_in_passes(&sources, doc_bits, rule, &|_, _, _| false, per_pass);
+                let joined: Vec<u32> = in_passes.iter().flat_map(|p| p.members.clone()).collect();
+                assert_eq!(joined, members, "{per_pass} keys per pass");
+                let spans_in_passes: usize = in_passes.iter().map(|p| p.spans.len()).sum();
+                assert_eq!(spans_in_passes, spans.len());
             }
         }
     }

@@ -513,7 +513,9 @@ fn read_limited(path: &Path, limit: Option<usize>) -> std::io::Result<(Vec<u8>, 
     };
     let mut file = std::fs::File::open(path)?;
     let size = file.metadata().map(|m| m.len() as usize).ok();
-    let mut bytes = Vec::new();
+    // Sized from the file so that reading does not grow the buffer by
+    // doubling: a large corpus is hundreds of thousands of such buffers.
+    let mut bytes = Vec::with_capacity(size.map_or(0, |s| s.min(limit) + 1));
     (&mut file).take(limit as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() <= limit {
         return Ok((bytes, None));

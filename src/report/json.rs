@@ -44,11 +44,8 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     })?;
     let mut rest = skeleton.as_slice();
     for (key, list) in [
-        (
-            &b"\n  \"documents\": []"[..],
-            pretty_elements(&report.documents)?,
-        ),
-        (&b"\n  \"pairs\": []"[..], pretty_elements(&report.pairs)?),
+        (&b"\n  \"documents\": []"[..], Elements::Documents),
+        (&b"\n  \"pairs\": []"[..], Elements::Pairs),
     ] {
         // Top-level keys sit on their own line at depth 1: no string value
         // can hold that newline unescaped.
@@ -58,49 +55,64 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .expect("the skeleton prints every report field");
         let open = at + key.len() - 1;
         out.write_all(&rest[..open])?;
-        if list.is_empty() {
-            out.write_all(b"]")?;
-        } else {
-            for part in &list {
-                out.write_all(part)?;
-            }
-            out.write_all(b"\n  ]")?;
-        }
+        let empty = match list {
+            Elements::Documents => write_elements(&report.documents, out)?,
+            Elements::Pairs => write_elements(&report.pairs, out)?,
+        };
+        out.write_all(if empty { b"]" } else { b"\n  ]" })?;
         rest = &rest[open + 1..];
     }
     out.write_all(rest)?;
     out.write_all(b"\n")
 }
 
-/// The elements of a top-level array as `to_writer_pretty` prints them
-/// after the `[`: each on a new line at depth 2, separated by commas.
-/// Printed in parallel in blocks; the blocks in order.
-fn pretty_elements<T: Serialize + Sync>(items: &[T]) -> std::io::Result<Vec<Vec<u8>>> {
+/// The two long lists of a report, printed apart from the skeleton.
+#[derive(Clone, Copy)]
+enum Elements {
+    Documents,
+    Pairs,
+}
+
+/// Prints the elements of a top-level array as `to_writer_pretty` prints
+/// them after the `[`: each on a new line at depth 2, separated by commas.
+/// Printed in parallel in blocks, the blocks written in order a batch at a
+/// time, so that memory holds one batch of output, not the whole report
+/// (hundreds of megabytes for a large corpus). Returns whether the list
+/// was empty.
+fn write_elements<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> std::io::Result<bool> {
     const INDENT: &[u8] = b"\n    ";
-    items
-        .par_chunks(64)
-        .enumerate()
-        .map(|(block, chunk)| {
-            let (mut buf, mut one) = (Vec::new(), Vec::new());
-            for (i, item) in chunk.iter().enumerate() {
-                if block > 0 || i > 0 {
-                    buf.push(b',');
-                }
-                buf.extend_from_slice(INDENT);
-                one.clear();
-                serde_json::to_writer_pretty(&mut one, item)?;
-                // Strings escape their newlines, so every raw newline is a
-                // line break of the layout: indent it two levels deeper.
-                for (j, line) in one.split(|&b| b == b'\n').enumerate() {
-                    if j > 0 {
-                        buf.extend_from_slice(INDENT);
+    const BLOCK: usize = 64;
+    const BATCH: usize = BLOCK * 64;
+    for (batch, items) in items.chunks(BATCH).enumerate() {
+        let blocks: Vec<Vec<u8>> = items
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(block, chunk)| {
+                let (mut buf, mut one) = (Vec::new(), Vec::new());
+                for (i, item) in chunk.iter().enumerate() {
+                    if batch > 0 || block > 0 || i > 0 {
+                        buf.push(b',');
                     }
-                    buf.extend_from_slice(line);
+                    buf.extend_from_slice(INDENT);
+                    one.clear();
+                    serde_json::to_writer_pretty(&mut one, item)?;
+                    // Strings escape their newlines, so every raw newline is
+                    // a line break of the layout: indent it two levels deeper.
+                    for (j, line) in one.split(|&b| b == b'\n').enumerate() {
+                        if j > 0 {
+                            buf.extend_from_slice(INDENT);
+                        }
+                        buf.extend_from_slice(line);
+                    }
                 }
-            }
-            Ok(buf)
-        })
-        .collect()
+                Ok(buf)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for part in &blocks {
+            out.write_all(part)?;
+        }
+    }
+    Ok(items.is_empty())
 }
 
 /// Writes one JSON object per finding, one per line (no header), for
