@@ -39,7 +39,10 @@ pub fn rewrite_candidate_pairs(
     // bucket tails are grouped for a range of documents at a time, so that
     // a large collection holds a share of them.
     let need = rule.min_count() as u32;
-    let passes = members.len().div_ceil(TAILS_PER_PASS).clamp(1, n.max(1));
+    let passes = members
+        .len()
+        .div_ceil(TAILS_PER_PASS)
+        .clamp(1, MAX_PASSES.min(n.max(1)));
     let mut out: Vec<(CandidatePair, u32)> = Vec::new();
     for pass in 0..passes {
         let docs = pass * n / passes..(pass + 1) * n / passes;
@@ -246,7 +249,7 @@ fn rare_buckets_in_passes(
     // time, so that memory holds a copy of a share of them, not of all
     // (the bigrams of 200,000 documents are 450 MB). The passes' buckets
     // are the same in the same order, so the result does not change.
-    let passes = total.div_ceil(keys_per_pass.max(1)).clamp(1, BLOCKS);
+    let passes = total.div_ceil(keys_per_pass.max(1)).clamp(1, MAX_PASSES);
     let mut found: Vec<(Buckets, Vec<u64>)> = Vec::new();
     for pass in 0..passes {
         let blocks = pass * BLOCKS / passes..(pass + 1) * BLOCKS / passes;
@@ -381,6 +384,11 @@ impl Scatter for PackedKeys<'_> {
         }
     }
 }
+
+/// Passes over the keys at most: each pass reads all of them, so beyond
+/// this a larger collection holds a larger share per pass instead (at a
+/// million documents, 8 passes of 280 MB).
+const MAX_PASSES: usize = 8;
 
 /// Keys placed per pass of [`rare_buckets`]: 64 MB of packed keys.
 const KEYS_PER_PASS: usize = 1 << 23;
