@@ -14,7 +14,7 @@ use crate::features::Features;
 use crate::input::Document;
 use crate::model::Finding;
 use crate::params::Params;
-use crate::verify::{finding, set_similarity};
+use crate::verify::set_similarity;
 use rayon::prelude::*;
 
 /// What the clustering stage found.
@@ -55,16 +55,13 @@ fn pair_finding(
     y: u32,
     params: &Params,
 ) -> Option<Finding> {
-    let p = CandidatePair::new(x, y);
-    let (a, b) = (p.a as usize, p.b as usize);
-    finding(
-        &documents[a],
-        &features[a],
-        &documents[b],
-        &features[b],
+    // Clusters are made before the rewrite pass finds the collection's
+    // common bigrams: their findings count every shared bigram.
+    crate::verify::pair_finding(
+        documents,
+        features,
+        CandidatePair::new(x, y),
         params,
-        // Clusters are made before the rewrite pass finds the collection's
-        // common bigrams: their findings count every shared bigram.
         &CommonBigrams::default(),
     )
 }

@@ -26,7 +26,7 @@ use crate::model::Cluster;
 use crate::model::{DocumentInfo, Finding, Report, Stats, SCHEMA_VERSION};
 use crate::params::Params;
 use crate::sketch::Signature;
-use crate::verify::{finding, set_similarity};
+use crate::verify::{pair_finding, set_similarity};
 use ahash::AHashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -47,6 +47,15 @@ fn return_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// `n` flags, set at each of `indices` (repeats allowed).
+fn marks(n: usize, indices: impl IntoIterator<Item = usize>) -> Vec<bool> {
+    let mut marked = vec![false; n];
+    for i in indices {
+        marked[i] = true;
+    }
+    marked
 }
 
 /// Which pairs a run reports.
@@ -274,10 +283,7 @@ pub fn scan_with_progress(
     // now, before verification and the report need their memory.
     let releasing = matches!(scope, Scope::All);
     if releasing {
-        let mut in_pair = vec![false; features.len()];
-        for &i in &involved {
-            in_pair[i as usize] = true;
-        }
+        let in_pair = marks(features.len(), involved.iter().map(|&i| i as usize));
         features
             .par_iter_mut()
             .zip(in_pair)
@@ -296,7 +302,6 @@ pub fn scan_with_progress(
         last_pair[p.a as usize] = k;
         last_pair[p.b as usize] = k;
     }
-    let mut built = vec![false; features.len()];
     let (mut units_ms, mut verify_ms) = (0.0, 0.0);
     done.store(0, std::sync::atomic::Ordering::Relaxed);
     let mut findings: Vec<Finding> = Vec::new();
@@ -306,16 +311,13 @@ pub fn scan_with_progress(
             let mut fresh: Vec<u32> = chunk
                 .iter()
                 .flat_map(|p| [p.a, p.b])
-                .filter(|&i| !built[i as usize])
+                .filter(|&i| features[i as usize].units.get().is_none())
                 .collect();
             fresh.sort_unstable();
             fresh.dedup();
             fresh.par_iter().for_each(|&i| {
                 features[i as usize].units(&documents[i as usize]);
             });
-            for &i in &fresh {
-                built[i as usize] = true;
-            }
         }
         units_ms += t.elapsed().as_secs_f64() * 1e3;
         let t = Instant::now();
@@ -323,32 +325,20 @@ pub fn scan_with_progress(
             .par_iter()
             .filter_map(|p| {
                 tick("verifying", pairs.len());
-                let (a, b) = (p.a as usize, p.b as usize);
-                finding(
-                    &documents[a],
-                    &features[a],
-                    &documents[b],
-                    &features[b],
-                    params,
-                    &common,
-                )
+                pair_finding(documents, &features, *p, params, &common)
             })
             .collect();
         findings.extend(found);
         if releasing {
             // Freed in parallel: hundreds of thousands of small vectors.
             let end = batch * VERIFY_BATCH + chunk.len();
-            let mut done_with: Vec<usize> = chunk
-                .iter()
-                .flat_map(|p| [p.a as usize, p.b as usize])
-                .filter(|&i| last_pair[i] < end)
-                .collect();
-            done_with.sort_unstable();
-            done_with.dedup();
-            let mut release = vec![false; features.len()];
-            for i in done_with {
-                release[i] = true;
-            }
+            let release = marks(
+                features.len(),
+                chunk
+                    .iter()
+                    .flat_map(|p| [p.a as usize, p.b as usize])
+                    .filter(|&i| last_pair[i] < end),
+            );
             features
                 .par_iter_mut()
                 .zip(release)

@@ -4,7 +4,7 @@
 //! it (passages and provenance).
 
 use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowGoal, WindowMatch};
-use crate::candidates::CommonBigrams;
+use crate::candidates::{CandidatePair, CommonBigrams};
 use crate::features::Features;
 use crate::input::Document;
 use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
@@ -659,6 +659,26 @@ pub fn finding(
     }
 }
 
+/// [`finding`] of a candidate pair of document numbers into `documents`
+/// and their `features`.
+pub fn pair_finding(
+    documents: &[Document],
+    features: &[Features],
+    pair: CandidatePair,
+    params: &Params,
+    common: &CommonBigrams,
+) -> Option<Finding> {
+    let (a, b) = (pair.a as usize, pair.b as usize);
+    finding(
+        &documents[a],
+        &features[a],
+        &documents[b],
+        &features[b],
+        params,
+        common,
+    )
+}
+
 /// The same finding seen from the other document: sides swapped, passages
 /// in the new `a` order.
 fn mirrored(f: Finding) -> Finding {
@@ -737,7 +757,12 @@ fn finding_in_order(
         specifics: specifics(ua, ub),
         spread_a: spread(&spans_a),
         spread_b: spread(&spans_b),
-        quotations: quotations(&a.text, &b.text, &passages),
+        // Exact copies carry no direction evidence from their text.
+        quotations: if verdict == Verdict::Exact {
+            Default::default()
+        } else {
+            quotations(&a.text, &b.text, &passages)
+        },
     };
     let prov = attribute(a, b, &shape);
     Some(Finding {

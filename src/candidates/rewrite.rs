@@ -185,10 +185,7 @@ fn later_members(
     offsets: &[usize],
 ) -> LaterMembers {
     let groups = balanced_groups(
-        parts
-            .iter()
-            .zip(offsets.windows(2))
-            .map(|(_, w)| w[1] - w[0]),
+        offsets.windows(2).map(|w| w[1] - w[0]),
         members.len().div_ceil(rayon::current_num_threads()),
     );
     let (tails, starts) = scatter(

@@ -520,8 +520,8 @@ fn quotation_evidence(a: &Document, b: &Document, shape: &PairShape, out: &mut V
     });
 }
 
-/// Weight of one quotation reported in the other's words (confidence 0.57
-/// alone); each further one adds 0.2, up to 0.8.
+/// Weight of one more quotation reported in the other's words than the
+/// other way (confidence 0.57 alone); each further one adds 0.2, up to 0.8.
 pub const QUOTATION_WEIGHT: f64 = 0.4;
 
 /// Characters of the example quotation shown in the evidence.

@@ -10,7 +10,7 @@
 //! text quoted the other" alike, and says nothing.
 
 use crate::model::{Passage, SentencePair};
-use unicode_segmentation::UnicodeSegmentation;
+use crate::normalize::normalize;
 
 /// A quotation needs at least this many words to count: shorter ones are
 /// scare quotes and titles ("PageRank", "very talented"), which a rewrite
@@ -118,8 +118,11 @@ pub fn quoted_spans(text: &str) -> Vec<[usize; 2]> {
     out
 }
 
+/// The text's words as the rest of the pipeline sees them (NFKC, case
+/// folded, UAX #29 words: [`normalize`]).
 fn words(text: &str) -> Vec<String> {
-    text.unicode_words().map(str::to_lowercase).collect()
+    let norm = normalize(text);
+    (0..norm.len()).map(|i| norm.word(i).to_string()).collect()
 }
 
 /// Whether `needle` occurs as a contiguous run of `hay`.
@@ -134,12 +137,16 @@ fn overlaps(x: [usize; 2], y: [usize; 2]) -> bool {
 /// Quotations of `x` (at least [`MIN_QUOTED_WORDS`] words, inside a
 /// sentence aligned with `y`) that `y` rewords without quotation marks:
 /// neither [`KEPT_SHARE`] of their words quoted in the aligned sentences of
-/// `y` nor their words verbatim there. Returns the count and the first one.
-fn reported(x: &str, y: &str, pairs: &[(SentenceSpan, SentenceSpan)]) -> (usize, Option<String>) {
-    let quotes_y = quoted_spans(y);
+/// `y` nor their words verbatim there. `quotes_x` and `quotes_y` are the
+/// texts' [`quoted_spans`]. Returns the count and the first one.
+fn reported(
+    (x, quotes_x): (&str, &[[usize; 2]]),
+    (y, quotes_y): (&str, &[[usize; 2]]),
+    pairs: &[(SentenceSpan, SentenceSpan)],
+) -> (usize, Option<String>) {
     let mut count = 0;
     let mut example = None;
-    for q in quoted_spans(x) {
+    for &q in quotes_x {
         let Some(quote) = x.get(q[0]..q[1]) else {
             continue;
         };
@@ -192,8 +199,9 @@ pub fn quotations(a: &str, b: &str, passages: &[Passage]) -> Quotations {
         return Quotations::default();
     }
     let mirrored: Vec<(SentenceSpan, SentenceSpan)> = pairs.iter().map(|&(x, y)| (y, x)).collect();
-    let (na, ea) = reported(a, b, &pairs);
-    let (nb, eb) = reported(b, a, &mirrored);
+    let (qa, qb) = (quoted_spans(a), quoted_spans(b));
+    let (na, ea) = reported((a, &qa), (b, &qb), &pairs);
+    let (nb, eb) = reported((b, &qb), (a, &qa), &mirrored);
     Quotations {
         a: na,
         b: nb,

@@ -43,34 +43,37 @@ pub fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         stats: &report.stats,
     })?;
     let mut rest = skeleton.as_slice();
-    for (key, list) in [
-        (&b"\n  \"documents\": []"[..], Elements::Documents),
-        (&b"\n  \"pairs\": []"[..], Elements::Pairs),
-    ] {
-        // Top-level keys sit on their own line at depth 1: no string value
-        // can hold that newline unescaped.
-        let at = rest
-            .windows(key.len())
-            .position(|w| w == key)
-            .expect("the skeleton prints every report field");
-        let open = at + key.len() - 1;
-        out.write_all(&rest[..open])?;
-        let empty = match list {
-            Elements::Documents => write_elements(&report.documents, out)?,
-            Elements::Pairs => write_elements(&report.pairs, out)?,
-        };
-        out.write_all(if empty { b"]" } else { b"\n  ]" })?;
-        rest = &rest[open + 1..];
-    }
+    splice(&mut rest, b"\n  \"documents\": []", out, |out| {
+        write_elements(&report.documents, out)
+    })?;
+    splice(&mut rest, b"\n  \"pairs\": []", out, |out| {
+        write_elements(&report.pairs, out)
+    })?;
     out.write_all(rest)?;
     out.write_all(b"\n")
 }
 
-/// The two long lists of a report, printed apart from the skeleton.
-#[derive(Clone, Copy)]
-enum Elements {
-    Documents,
-    Pairs,
+/// Writes `rest` up to the `[` of the empty list `key`, the list's elements
+/// (`write` returns whether there were none), and its `]`; `rest` then
+/// starts after the skeleton's `]`.
+fn splice(
+    rest: &mut &[u8],
+    key: &[u8],
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<bool>,
+) -> std::io::Result<()> {
+    // Top-level keys sit on their own line at depth 1: no string value can
+    // hold that newline unescaped.
+    let at = rest
+        .windows(key.len())
+        .position(|w| w == key)
+        .expect("the skeleton prints every report field");
+    let open = at + key.len() - 1;
+    out.write_all(&rest[..open])?;
+    let empty = write(out)?;
+    out.write_all(if empty { b"]" } else { b"\n  ]" })?;
+    *rest = &rest[open + 1..];
+    Ok(())
 }
 
 /// Prints the elements of a top-level array as `to_writer_pretty` prints
@@ -83,8 +86,8 @@ fn write_elements<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> std:
     const INDENT: &[u8] = b"\n    ";
     const BLOCK: usize = 64;
     const BATCH: usize = BLOCK * 64;
-    for (batch, items) in items.chunks(BATCH).enumerate() {
-        let blocks: Vec<Vec<u8>> = items
+    for (batch, in_batch) in items.chunks(BATCH).enumerate() {
+        let blocks: Vec<Vec<u8>> = in_batch
             .par_chunks(BLOCK)
             .enumerate()
             .map(|(block, chunk)| {
