@@ -59,6 +59,10 @@ pub struct Features {
     /// [`verbatim::unspaced_tokens`], built with the units (empty for the
     /// usual document with none).
     pub token_unspaced: OnceLock<Vec<bool>>,
+    /// The normalized text, kept with the units: verification reads it for
+    /// the shingle set and the passages' byte ranges, so a document in many
+    /// pairs is normalized once, not once per pair.
+    pub norm: OnceLock<NormalizedText>,
 }
 
 /// Reusable per-run state for feature extraction.
@@ -151,6 +155,7 @@ impl Extractor {
             boilerplate: Vec::new(),
             fingerprints,
             token_unspaced: OnceLock::new(),
+            norm: OnceLock::new(),
         };
         (features, pending)
     }
@@ -179,6 +184,7 @@ impl Features {
         self.units = OnceLock::new();
         self.token_trigrams = OnceLock::new();
         self.token_unspaced = OnceLock::new();
+        self.norm = OnceLock::new();
         if !keep_shingles {
             self.shingles = OnceLock::new();
         }
@@ -188,7 +194,16 @@ impl Features {
     /// when the extractor did not keep it.
     pub fn shingles(&self, doc: &Document) -> &Shingles {
         self.shingles
-            .get_or_init(|| word_shingles(&normalize(&doc.text), self.shingle_size))
+            .get_or_init(|| word_shingles(&self.normalized(doc), self.shingle_size))
+    }
+
+    /// The document's normalized text: the one kept with the units, or
+    /// made now (and not kept) when the units are not built.
+    pub fn normalized(&self, doc: &Document) -> std::borrow::Cow<'_, NormalizedText> {
+        match self.norm.get() {
+            Some(norm) => std::borrow::Cow::Borrowed(norm),
+            None => std::borrow::Cow::Owned(normalize(&doc.text)),
+        }
     }
 
     /// The shingle set, which [`Features::shingles`] must have built (or the
@@ -234,7 +249,7 @@ impl Features {
     /// sentences without content terms).
     pub fn units(&self, doc: &Document) -> &[Unit] {
         self.units.get_or_init(|| {
-            let norm = normalize(&doc.text);
+            let norm = self.norm.get_or_init(|| normalize(&doc.text));
             let mut trigrams: Vec<u64> = (0..norm.len().saturating_sub(TRIGRAM - 1))
                 .map(|i| shingle_hash(norm.span(i, i + TRIGRAM)))
                 .collect();
@@ -242,7 +257,7 @@ impl Features {
             // trigrams are made unique to this document, so that no run
             // with another document goes through them.
             if !self.boilerplate.is_empty() {
-                let spans = crate::units::sentences(&doc.text, &norm);
+                let spans = crate::units::sentences(&doc.text, norm);
                 for &s in &self.boilerplate {
                     if let Some(&(first, next)) = spans.get(s as usize) {
                         let from = first.saturating_sub(TRIGRAM - 1);
@@ -253,10 +268,10 @@ impl Features {
                 }
             }
             let _ = self.token_trigrams.set(trigrams);
-            let _ = self.token_unspaced.set(verbatim::unspaced_tokens(&norm));
+            let _ = self.token_unspaced.set(verbatim::unspaced_tokens(norm));
             UnitExtractor::for_language(UnitParams::default(), &self.language.code).units_without(
                 &doc.text,
-                &norm,
+                norm,
                 &self.boilerplate,
             )
         })
@@ -268,7 +283,7 @@ impl Features {
         self.cached_span_trigrams((from as u32, to as u32))
             // Spans under three tokens (one shingle of all their words), or
             // units built without trigrams.
-            .unwrap_or_else(|| span_shingles(&normalize(&doc.text), from, to, TRIGRAM).0)
+            .unwrap_or_else(|| span_shingles(&self.normalized(doc), from, to, TRIGRAM).0)
     }
 
     /// [`Features::span_trigrams`] from the trigrams kept with the units,

@@ -106,6 +106,10 @@ pub fn normalize(text: &str) -> NormalizedText {
         unicode_words(text, start, end, &mut out);
         pos = end;
     }
+    // The ASCII words were copied as they are: one pass lowercases them
+    // all (every other token is lowercase already, NFKC then
+    // `to_lowercase`, and the pass leaves non-ASCII bytes alone).
+    out.norm.make_ascii_lowercase();
     out
 }
 
@@ -174,53 +178,67 @@ const ASCII_CLASS: [AsciiClass; 128] = {
     t
 };
 
+/// True for the ASCII bytes a word is made of: letters, digits, `_`.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(
+            ASCII_CLASS[b],
+            AsciiClass::Letter | AsciiClass::Digit | AsciiClass::Underscore
+        );
+        b += 1;
+    }
+    t
+};
+
 /// Words of the ASCII text `text[from..to]` by the UAX#29 rules for ASCII:
 /// runs of letters, digits and `_` (WB5, WB8-10, WB13a/b), continued across
 /// one `:` `.` `'` between letters (WB6/7) or one `.` `'` `,` `;` between
 /// digits (WB11/12). A word needs a letter or digit, like
-/// `unicode_word_indices`.
+/// `unicode_word_indices`. Words are copied as they are: `normalize`
+/// lowercases the whole text at the end.
+///
+/// The loops run over plain byte runs and look at the word-break classes
+/// only where a run ends (a `match` per byte was the hottest loop of a
+/// scan).
 fn ascii_words(text: &str, from: usize, to: usize, out: &mut NormalizedText) {
     use AsciiClass::*;
-    let bytes = text.as_bytes();
-    let class = |i: usize| ASCII_CLASS[bytes[i] as usize & 0x7F];
+    let bytes = &text.as_bytes()[..to];
+    let word_byte = |b: u8| ASCII_WORD[b as usize & 0x7F];
+    let class = |b: u8| ASCII_CLASS[b as usize & 0x7F];
     let mut i = from;
-    while i < to {
-        let first = class(i);
-        if !matches!(first, Letter | Digit | Underscore) {
+    loop {
+        while i < to && !word_byte(bytes[i]) {
             i += 1;
-            continue;
+        }
+        if i >= to {
+            break;
         }
         let start = i;
-        let mut alphanumeric = first != Underscore;
-        let mut last = first;
-        i += 1;
-        while i < to {
-            match class(i) {
-                c @ (Letter | Digit | Underscore) => {
-                    alphanumeric |= c != Underscore;
-                    last = c;
-                    i += 1;
-                }
-                mid @ (MidLetter | MidNumLet | MidNum) if i + 1 < to => {
-                    let next = class(i + 1);
+        loop {
+            while i < to && word_byte(bytes[i]) {
+                i += 1;
+            }
+            // A run goes on across one middle character between two
+            // letters or two digits; `bytes[i - 1]` is the last consumed.
+            if i + 1 < to {
+                let mid = class(bytes[i]);
+                if matches!(mid, MidLetter | MidNumLet | MidNum) {
+                    let (last, next) = (class(bytes[i - 1]), class(bytes[i + 1]));
                     let joins = (last == Letter && next == Letter && mid != MidNum)
                         || (last == Digit && next == Digit && mid != MidLetter);
-                    if !joins {
-                        break;
+                    if joins {
+                        i += 2;
+                        continue;
                     }
-                    last = next;
-                    i += 2;
                 }
-                _ => break,
             }
+            break;
         }
-        if alphanumeric {
-            let word = &text[start..i];
-            push_token(out, start, i, |s| {
-                let at = s.len();
-                s.push_str(word);
-                s[at..].make_ascii_lowercase();
-            });
+        let word = &text[start..i];
+        if word.bytes().any(|b| b != b'_') {
+            push_token(out, start, i, |s| s.push_str(word));
         }
     }
 }

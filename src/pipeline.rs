@@ -106,7 +106,7 @@ pub fn scan_with_progress(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = |stage: &str, total: usize| {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if n % 256 == 0 || n == total {
+        if n.is_multiple_of(256) || n == total {
             progress(stage, n, total);
         }
     };

@@ -217,7 +217,30 @@ const STOPWORDS: &[&str] = &[
 
 /// True for a normalized word that carries no content.
 pub fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
+    // Most words are short: those are looked up as integers (a string
+    // binary search spent most of its time in `memcmp`).
+    match packed(word) {
+        Some(key) => SHORT_STOPWORDS.binary_search(&key).is_ok(),
+        None => STOPWORDS.binary_search(&word).is_ok(),
+    }
+}
+
+/// The stopwords of up to eight bytes as [`packed`] keys, sorted.
+static SHORT_STOPWORDS: std::sync::LazyLock<Vec<(u64, u8)>> = std::sync::LazyLock::new(|| {
+    let mut keys: Vec<(u64, u8)> = STOPWORDS.iter().filter_map(|w| packed(w)).collect();
+    keys.sort_unstable();
+    keys
+});
+
+/// A word of up to eight bytes as an integer and its length (the length
+/// keeps `"a"` and `"a\0"` apart).
+fn packed(word: &str) -> Option<(u64, u8)> {
+    let bytes = word.as_bytes();
+    (bytes.len() <= 8).then(|| {
+        let mut b = [0u8; 8];
+        b[..bytes.len()].copy_from_slice(bytes);
+        (u64::from_le_bytes(b), bytes.len() as u8)
+    })
 }
 
 /// Extracts content-term units of one language. Cheap to make (one per
@@ -732,6 +755,27 @@ mod tests {
             STOPWORDS.windows(2).all(|w| w[0] < w[1]),
             "STOPWORDS must stay sorted"
         );
+    }
+
+    #[test]
+    fn packed_stopword_lookup_equals_the_list() {
+        for w in STOPWORDS {
+            assert!(is_stopword(w), "{w}");
+            let longer = format!("{w}s");
+            assert_eq!(is_stopword(&longer), STOPWORDS.contains(&longer.as_str()));
+            assert!(!is_stopword(&format!("{w}\0")));
+        }
+        for w in [
+            "",
+            "a\0",
+            "thee",
+            "x",
+            "abcdefgh",
+            "abcdefghi",
+            "themselvesx",
+        ] {
+            assert_eq!(is_stopword(w), STOPWORDS.contains(&w), "{w:?}");
+        }
     }
 
     #[test]

@@ -91,24 +91,27 @@ pub fn fingerprints(grams: &[u64], window: usize) -> Vec<u64> {
         out.extend(grams.iter().min().copied());
         return out;
     }
-    // Positions whose hashes increase strictly from front to back: the
-    // front is the window's rightmost minimum.
-    let mut queue = std::collections::VecDeque::with_capacity(w);
+    // `best` is the window's rightmost minimum. When it leaves the window
+    // the window is searched again: with hashes in random order that
+    // happens about every `w / 2` steps, so the cost stays linear, with
+    // fewer branches than a queue of minima.
+    let mut best = 0usize;
     let mut selected = usize::MAX;
     for (i, &h) in grams.iter().enumerate() {
-        while queue.back().is_some_and(|&j| grams[j] >= h) {
-            queue.pop_back();
-        }
-        queue.push_back(i);
-        if queue.front().is_some_and(|&j| j + w <= i) {
-            queue.pop_front();
-        }
-        if i + 1 >= w {
-            let best = queue[0];
-            if best != selected {
-                selected = best;
-                out.push(grams[best]);
+        let first = (i + 1).saturating_sub(w);
+        if best < first {
+            best = first;
+            for j in first + 1..=i {
+                if grams[j] <= grams[best] {
+                    best = j;
+                }
             }
+        } else if h <= grams[best] {
+            best = i;
+        }
+        if i + 1 >= w && best != selected {
+            selected = best;
+            out.push(grams[best]);
         }
     }
     out.sort_unstable();

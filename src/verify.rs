@@ -8,7 +8,7 @@ use crate::candidates::{CandidatePair, CommonBigrams};
 use crate::features::Features;
 use crate::input::Document;
 use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
-use crate::normalize::{normalize, NormalizedText};
+use crate::normalize::NormalizedText;
 use crate::params::Params;
 use crate::provenance::quotation::quotations;
 use crate::provenance::{attribute, Cohesion, PairShape, Specifics};
@@ -565,9 +565,7 @@ fn report_passages(
     if runs.is_empty() {
         return out;
     }
-    // Token byte ranges are not kept per document: the few with a run are
-    // normalized again.
-    let (na, nb) = (normalize(&a.text), normalize(&b.text));
+    let (na, nb) = (fa.normalized(a), fb.normalized(b));
     for r in runs {
         let ra = run_bytes(ua, &na, r.a);
         let rb = run_bytes(ub, &nb, r.b);
