@@ -120,12 +120,15 @@ impl Extractor {
         } else {
             Vec::new()
         };
-        let shingles = Shingles::from_hashes(ordered);
-        let signature = if shingles.is_empty() {
+        // The signature is the same of the hashes in text order (a minimum
+        // does not care about order or repeats): a scan that drops the set
+        // never sorts it.
+        let signature = if ordered.is_empty() {
             Signature::default()
         } else {
-            self.doc_hasher.sketch(&shingles)
+            self.doc_hasher.sketch_hashes(&ordered)
         };
+        let shingles = self.keep_shingles.then(|| Shingles::from_hashes(ordered));
         let language = language_of(text, self.params.language.map(|l| l.code()));
         let pending = if self.params.rewrite_tier {
             UnitExtractor::for_language(self.unit_params(), &language.code)
@@ -138,7 +141,7 @@ impl Extractor {
             let _ = units.set(Vec::new());
         }
         let kept = OnceLock::new();
-        if self.keep_shingles {
+        if let Some(shingles) = shingles {
             let _ = kept.set(shingles);
         }
         let features = Features {

@@ -4,7 +4,7 @@
 //! reuse). The all-pairs form of the rule for a scan; `check` asks the same
 //! rule of a store through [`super::Postings`].
 
-use super::scatter::{scatter, Scatter};
+use super::scatter::{histograms, scatter, scatter_counted, Scatter};
 use super::{cap_partners, CandidatePair, CommonBigrams, RareKeys};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -247,10 +247,23 @@ fn rare_buckets_in_passes(
     // (the bigrams of 200,000 documents are 450 MB). The passes' buckets
     // are the same in the same order, so the result does not change.
     let passes = total.div_ceil(keys_per_pass.max(1)).clamp(1, MAX_PASSES);
+    // One counting read of the keys serves every pass: each pass then
+    // reads them once more, to place its share.
+    let counts = histograms(
+        &PackedKeys {
+            sources,
+            doc_mask,
+            bits: BITS,
+            blocks: 0..BLOCKS,
+        },
+        &groups,
+        BLOCKS,
+    );
     let mut found: Vec<(Buckets, Vec<u64>)> = Vec::new();
     for pass in 0..passes {
         let blocks = pass * BLOCKS / passes..(pass + 1) * BLOCKS / passes;
-        let (keys, bounds) = scatter(
+        let share: Vec<Vec<usize>> = counts.iter().map(|h| h[blocks.clone()].to_vec()).collect();
+        let (keys, bounds) = scatter_counted(
             &PackedKeys {
                 sources,
                 doc_mask,
@@ -258,7 +271,7 @@ fn rare_buckets_in_passes(
                 blocks: blocks.clone(),
             },
             &groups,
-            blocks.len(),
+            &share,
         );
         let slices: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
         let part: Vec<(Buckets, Vec<u64>)> = slices

@@ -28,14 +28,38 @@ pub(crate) fn scatter<S: Scatter>(
     groups: &[Range<usize>],
     buckets: usize,
 ) -> (Vec<S::Item>, Vec<usize>) {
-    let histograms: Vec<Vec<usize>> = groups
+    scatter_counted(source, groups, &histograms(source, groups, buckets))
+}
+
+/// The first pass of [`scatter`]: per group, how many items go to each of
+/// `buckets`. A caller placing a source a range of buckets at a time counts
+/// once for all of them and hands each range's share to
+/// [`scatter_counted`].
+pub(crate) fn histograms<S: Scatter>(
+    source: &S,
+    groups: &[Range<usize>],
+    buckets: usize,
+) -> Vec<Vec<usize>> {
+    groups
         .par_iter()
         .map(|g| {
             let mut h = vec![0usize; buckets];
             source.each(g, |b, _| h[b] += 1);
             h
         })
-        .collect();
+        .collect()
+}
+
+/// [`scatter`] with its counting pass given: `histograms[g][b]` items of
+/// group `g` go to bucket `b` (a mismatch with what `source` yields makes
+/// it panic, as in [`scatter`]).
+pub(crate) fn scatter_counted<S: Scatter>(
+    source: &S,
+    groups: &[Range<usize>],
+    histograms: &[Vec<usize>],
+) -> (Vec<S::Item>, Vec<usize>) {
+    assert_eq!(histograms.len(), groups.len(), "a histogram per group");
+    let buckets = histograms.first().map_or(0, Vec::len);
     // Where each group starts writing in each bucket, and where it must stop.
     let mut next = vec![vec![0usize; buckets]; groups.len()];
     let mut bounds = Vec::with_capacity(buckets + 1);
@@ -50,7 +74,7 @@ pub(crate) fn scatter<S: Scatter>(
     bounds.push(at);
     let ends: Vec<Vec<usize>> = next
         .iter()
-        .zip(&histograms)
+        .zip(histograms)
         .map(|(n, h)| n.iter().zip(h).map(|(s, c)| s + c).collect())
         .collect();
     let mut items: Vec<S::Item> = Vec::with_capacity(at);

@@ -241,7 +241,9 @@ impl InputArgs {
     }
 }
 
-/// Runs a parsed command line; returns the process exit code.
+/// Runs a parsed command line; returns the process exit code. Meant to be
+/// the process's last act: a scan leaves its documents and report to the
+/// system to free.
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Scan(args) => run_scan(&args),
@@ -330,13 +332,19 @@ fn run_scan(args: &ScanArgs) -> anyhow::Result<i32> {
     // A path named on the command line that is missing or unreadable is an
     // error of the run (as in ripgrep), even though the rest was scanned;
     // files inside a directory that cannot be read are per-file errors.
-    Ok(if args.paths.iter().any(|p| unreadable_root(p)) {
+    let code = if args.paths.iter().any(|p| unreadable_root(p)) {
         EXIT_ERROR
     } else if report.pairs.is_empty() {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
-    })
+    };
+    // The process exits next, and the system takes its memory back at
+    // once: freeing every text and finding one by one took half a second
+    // of a 200,000-document scan.
+    std::mem::forget(loaded.documents);
+    std::mem::forget(report);
+    Ok(code)
 }
 
 /// Whether a path given on the command line cannot be read at all: it does

@@ -71,6 +71,13 @@ fn closes_before(c: Option<char>) -> bool {
     })
 }
 
+/// False when `line` has none of the [`MARKS`]: each is `"` or starts with
+/// the UTF-8 lead byte 0xC2 (`«»`), 0xE2 (`“”„‘’`) or 0xE3 (`「」『』`).
+/// A byte test, so the usual line without quotations costs no decoding.
+fn may_hold_a_mark(line: &str) -> bool {
+    line.bytes().any(|b| matches!(b, b'"' | 0xC2 | 0xE2 | 0xE3))
+}
+
 /// Byte ranges of the text inside quotation marks, without the marks.
 ///
 /// Marks must look like marks: an opening one after a space or line start
@@ -84,6 +91,10 @@ pub fn quoted_spans(text: &str) -> Vec<[usize; 2]> {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
+        if !may_hold_a_mark(body) {
+            line_start += line.len();
+            continue;
+        }
         let chars: Vec<(usize, char)> = body.char_indices().collect();
         let mut open: Option<(usize, char, usize)> = None; // (char index, mark, byte)
         for (k, &(byte, c)) in chars.iter().enumerate() {
@@ -237,6 +248,15 @@ mod tests {
         );
         assert_eq!(quoted("他说：「我们明天来。」然后"), ["我们明天来。"]);
         assert_eq!(quoted("She said ‘we won’t go’ today"), ["we won’t go"]);
+    }
+
+    #[test]
+    fn every_mark_passes_the_byte_test() {
+        for (open, close) in MARKS {
+            assert!(may_hold_a_mark(&open.to_string()), "{open}");
+            assert!(may_hold_a_mark(&close.to_string()), "{close}");
+        }
+        assert!(!may_hold_a_mark("plain words, no marks: it's 3.5 (or so)"));
     }
 
     #[test]
