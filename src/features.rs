@@ -120,7 +120,7 @@ impl Extractor {
         } else {
             Vec::new()
         };
-        // The signature is the same of the hashes in text order (a minimum
+        // The signature is the same over the hashes in text order (a minimum
         // does not care about order or repeats): a scan that drops the set
         // never sorts it.
         let signature = if ordered.is_empty() {

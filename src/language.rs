@@ -12,6 +12,7 @@
 //! by [`crate::normalize`]; their single-character stopwords (的, の, ...)
 //! apply as they are.
 
+use crate::units::Stopwords;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -142,9 +143,9 @@ const URDU_EXTRA: &[&str] = &[
 pub struct Profile {
     /// The language code ([`DocumentLanguage::code`]).
     pub code: &'static str,
-    /// Sorted, normalized stopwords (empty for English, which uses
+    /// Normalized stopwords (empty for English, which uses
     /// [`crate::units::is_stopword`]).
-    stopwords: Vec<String>,
+    stopwords: Stopwords,
     /// The Snowball stemmer, if the language has one.
     stemmer: Option<Stemmer>,
     /// English: the built-in stopword list, and stemming of ASCII words only
@@ -156,7 +157,7 @@ impl Profile {
     fn build(code: &'static str, algorithm: Option<Algorithm>) -> Profile {
         let english = code == "en";
         let list_key = if code == "nb" { "no" } else { code };
-        let mut stopwords: Vec<String> = if english {
+        let stopwords: Vec<String> = if english {
             Vec::new()
         } else {
             let extra: &[&str] = if code == "ur" { URDU_EXTRA } else { &[] };
@@ -169,11 +170,9 @@ impl Profile {
                 .map(|w| w.nfkc().collect::<String>().to_lowercase())
                 .collect()
         };
-        stopwords.sort_unstable();
-        stopwords.dedup();
         Profile {
             code,
-            stopwords,
+            stopwords: Stopwords::new(stopwords.iter().map(String::as_str)),
             stemmer: algorithm.map(Stemmer::create),
             english,
         }
@@ -184,9 +183,7 @@ impl Profile {
         if self.english {
             crate::units::is_stopword(word)
         } else {
-            self.stopwords
-                .binary_search_by(|w| w.as_str().cmp(word))
-                .is_ok()
+            self.stopwords.contains(word)
         }
     }
 

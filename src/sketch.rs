@@ -50,6 +50,10 @@ const LANES: usize = 8;
 /// widest block (sixteen 32-bit lanes of AVX-512).
 const PAD: usize = 16;
 
+/// A SIMD kernel: folds hashes into one minimum per padded permutation.
+#[cfg(target_arch = "x86_64")]
+type Kernel = unsafe fn(&SplitCoefficients, &[u64], &mut [u32]);
+
 /// Coefficients as 32-bit halves: `a = a_hi * 2^32 + a_lo`, likewise `b`.
 #[derive(Debug, Clone, Default)]
 struct SplitCoefficients {
@@ -106,21 +110,29 @@ impl MinHasher {
     pub fn sketch_hashes(&self, hashes: &[u64]) -> Signature {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx512f") {
-            let mut mins = vec![u32::MAX; self.split.a_lo.len()];
             // SAFETY: AVX-512F support was checked just above.
-            unsafe { avx512::sketch(&self.split, hashes, &mut mins) };
-            mins.truncate(self.num_perm());
-            return Signature(mins);
+            return unsafe { self.sketch_with(avx512::sketch, hashes) };
         }
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
-            let mut mins = vec![u32::MAX; self.split.a_lo.len()];
             // SAFETY: AVX2 support was checked just above.
-            unsafe { avx2::sketch(&self.split, hashes, &mut mins) };
-            mins.truncate(self.num_perm());
-            return Signature(mins);
+            return unsafe { self.sketch_with(avx2::sketch, hashes) };
         }
         self.sketch_hashes_scalar(hashes)
+    }
+
+    /// The signature of `hashes` by one SIMD `kernel`, over the padded
+    /// permutations, cut to `num_perm`.
+    ///
+    /// # Safety
+    /// The CPU has the target feature the kernel is compiled for.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn sketch_with(&self, kernel: Kernel, hashes: &[u64]) -> Signature {
+        let mut mins = vec![u32::MAX; self.split.a_lo.len()];
+        // SAFETY: the caller guarantees the kernel's target feature.
+        unsafe { kernel(&self.split, hashes, &mut mins) };
+        mins.truncate(self.num_perm());
+        Signature(mins)
     }
 
     /// The reference implementation of [`MinHasher::sketch_hashes`]: the
@@ -307,19 +319,14 @@ mod tests {
         #[test]
         fn every_simd_path_equals_scalar_reference(hashes in proptest::collection::vec(any::<u64>(), 0..300), num_perm in 1usize..70, seed in any::<u64>()) {
             let h = MinHasher::new(num_perm, seed);
-            let expected = h.sketch_hashes_scalar(&hashes).0;
-            let run = |f: unsafe fn(&SplitCoefficients, &[u64], &mut [u32])| {
-                let mut mins = vec![u32::MAX; h.split.a_lo.len()];
-                // SAFETY: called only when the CPU has the feature.
-                unsafe { f(&h.split, &hashes, &mut mins) };
-                mins.truncate(num_perm);
-                mins
-            };
+            let expected = h.sketch_hashes_scalar(&hashes);
             if std::arch::is_x86_feature_detected!("avx2") {
-                prop_assert_eq!(run(avx2::sketch), expected.clone());
+                // SAFETY: the CPU has AVX2.
+                prop_assert_eq!(unsafe { h.sketch_with(avx2::sketch, &hashes) }, expected.clone());
             }
             if std::arch::is_x86_feature_detected!("avx512f") {
-                prop_assert_eq!(run(avx512::sketch), expected);
+                // SAFETY: the CPU has AVX-512F.
+                prop_assert_eq!(unsafe { h.sketch_with(avx512::sketch, &hashes) }, expected);
             }
         }
 

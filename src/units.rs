@@ -215,22 +215,49 @@ const STOPWORDS: &[&str] = &[
     "yourself",
 ];
 
-/// True for a normalized word that carries no content.
+/// True for a normalized English word that carries no content.
 pub fn is_stopword(word: &str) -> bool {
-    // Most words are short: those are looked up as integers (a string
-    // binary search spent most of its time in `memcmp`).
-    match packed(word) {
-        Some(key) => SHORT_STOPWORDS.binary_search(&key).is_ok(),
-        None => STOPWORDS.binary_search(&word).is_ok(),
-    }
+    static ENGLISH: std::sync::LazyLock<Stopwords> =
+        std::sync::LazyLock::new(|| Stopwords::new(STOPWORDS.iter().copied()));
+    ENGLISH.contains(word)
 }
 
-/// The stopwords of up to eight bytes as [`packed`] keys, sorted.
-static SHORT_STOPWORDS: std::sync::LazyLock<Vec<(u64, u8)>> = std::sync::LazyLock::new(|| {
-    let mut keys: Vec<(u64, u8)> = STOPWORDS.iter().filter_map(|w| packed(w)).collect();
-    keys.sort_unstable();
-    keys
-});
+/// A stopword list, looked up fast: most words are short, and those are
+/// compared as integers (a string binary search spent most of its time in
+/// `memcmp`); longer ones by a binary search of the strings.
+#[derive(Debug, Clone, Default)]
+pub struct Stopwords {
+    /// The words of up to eight bytes as [`packed`] keys, sorted.
+    short: Vec<(u64, u8)>,
+    /// The longer words, sorted.
+    long: Vec<String>,
+}
+
+impl Stopwords {
+    /// The set of `words` (repeats allowed).
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = Stopwords::default();
+        for w in words {
+            match packed(w) {
+                Some(key) => set.short.push(key),
+                None => set.long.push(w.to_string()),
+            }
+        }
+        set.short.sort_unstable();
+        set.short.dedup();
+        set.long.sort_unstable();
+        set.long.dedup();
+        set
+    }
+
+    /// Whether `word` is one of the set.
+    pub fn contains(&self, word: &str) -> bool {
+        match packed(word) {
+            Some(key) => self.short.binary_search(&key).is_ok(),
+            None => self.long.binary_search_by(|w| w.as_str().cmp(word)).is_ok(),
+        }
+    }
+}
 
 /// A word of up to eight bytes as an integer and its length (the length
 /// keeps `"a"` and `"a\0"` apart).
@@ -776,6 +803,14 @@ mod tests {
         ] {
             assert_eq!(is_stopword(w), STOPWORDS.contains(&w), "{w:?}");
         }
+        // Words of several bytes a character, either side of eight bytes.
+        let list = ["и", "было", "между", "کے", "میں", "में", "的"];
+        let set = Stopwords::new(list);
+        for w in list {
+            assert!(set.contains(w), "{w}");
+            assert!(!set.contains(&format!("{w}a")), "{w}a");
+        }
+        assert!(!set.contains("") && !set.contains("бы"));
     }
 
     #[test]
