@@ -4,7 +4,7 @@
 //! reuse). The all-pairs form of the rule for a scan; `check` asks the same
 //! rule of a store through [`super::Postings`].
 
-use super::scatter::{histograms, scatter, scatter_counted, Scatter};
+use super::scatter::{histograms, scatter_into, Scatter};
 use super::{cap_partners, CandidatePair, CommonBigrams, RareKeys};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -12,7 +12,9 @@ use std::ops::Range;
 /// Rewrite-tier candidates: documents sharing at least `min_shared_bigrams`
 /// content bigrams, ignoring bigrams found in more than `max_bigram_bucket`
 /// documents (too common to be evidence). An inverted index of rare seeds:
-/// linear in the bigrams plus the pairs the rare ones make.
+/// linear in the bigrams plus the pairs the rare ones make. Each
+/// document's keys are ascending (bigrams and fingerprints are sorted
+/// sets).
 ///
 /// `is_common(bigram, held, holders)` also rules a bigram out (the collection's
 /// share rule, see [`CommonBigrams`]); it is asked of every bigram held by
@@ -36,17 +38,18 @@ pub fn rewrite_candidate_pairs(
     // `b` in a dense counter (reset through the list of entries touched).
     // Each occurrence of `a` in a bucket meets each occurrence of `b` after
     // it, as each pair of bucket entries did when pairs were listed. The
-    // bucket tails are grouped for a range of documents at a time, so that
-    // a large collection holds a share of them.
+    // later documents are copied out per document, a range of documents at
+    // a time, so that a large collection holds a share of them; read in
+    // place instead, every bucket was a cache miss.
     let need = rule.min_count() as u32;
-    let passes = members
-        .len()
-        .div_ceil(TAILS_PER_PASS)
-        .clamp(1, MAX_PASSES.min(n.max(1)));
+    let counts = later_counts(&parts, &members, &offsets, n);
+    let meetings: usize = counts.iter().sum();
+    let passes = meetings.div_ceil(LATER_PER_PASS).clamp(1, MAX_PASSES);
+    let ranges = balanced_groups(counts.into_iter(), meetings.div_ceil(passes));
     let mut out: Vec<(CandidatePair, u32)> = Vec::new();
-    for pass in 0..passes {
-        let docs = pass * n / passes..(pass + 1) * n / passes;
-        let later = later_members(docs.clone(), &parts, &members, &offsets);
+    let mut docs_after = Vec::new();
+    for docs in ranges {
+        let later = later_members(docs.clone(), &parts, &members, &offsets, &mut docs_after);
         // Long runs of documents per task: each task zeroes its own counter.
         let found: Vec<(CandidatePair, u32)> = docs
             .into_par_iter()
@@ -56,19 +59,14 @@ pub fn rewrite_candidate_pairs(
                 |(count, touched), a| {
                     let mut found = Vec::new();
                     let d = a - later.docs.start;
-                    for &(from, to) in &later.tails[later.starts[d]..later.starts[d + 1]] {
-                        for &b in &members[from as usize..to as usize] {
-                            if b as usize == a {
-                                continue;
-                            }
-                            let c = &mut count[b as usize];
-                            if *c == 0 {
-                                touched.push(b);
-                            }
-                            *c += 1;
-                            if *c == need {
-                                found.push(b);
-                            }
+                    for &b in &docs_after[later.starts[d]..later.starts[d + 1]] {
+                        let c = &mut count[b as usize];
+                        if *c == 0 {
+                            touched.push(b);
+                        }
+                        *c += 1;
+                        if *c == need {
+                            found.push(b);
                         }
                     }
                     let mut found: Vec<(u32, u32)> =
@@ -147,18 +145,16 @@ struct Buckets {
     spans: Vec<(u32, u32)>,
 }
 
-/// For the documents of a range, the bucket tails after each of their
-/// occurrences: `tails[starts[d - docs.start]..starts[d - docs.start + 1]]`,
-/// ranges into the joined members.
+/// For the documents of a range, where the other documents after each of
+/// their occurrences in a bucket are (see [`later_members`]).
 struct LaterMembers {
     docs: Range<usize>,
     starts: Vec<usize>,
-    tails: Vec<(u32, u32)>,
 }
 
-/// Bucket tails per document are grouped this many at most per pass of
-/// [`rewrite_candidate_pairs`] (64 MB of tails).
-const TAILS_PER_PASS: usize = 1 << 23;
+/// Later documents are copied out this many at most per pass of
+/// [`rewrite_candidate_pairs`] (64 MB).
+const LATER_PER_PASS: usize = 1 << 24;
 
 /// The parts' members joined into one list (each part's freed as it is
 /// copied), and where each part starts in it.
@@ -174,35 +170,56 @@ fn joined_members(parts: &mut [Buckets]) -> (Vec<u32>, Vec<usize>) {
     (members, offsets)
 }
 
-/// Groups the bucket tails of the documents in `docs` by the document they
+/// How many members follow each document's occurrences in the buckets (an
+/// upper bound of its list in [`later_members`]: repeats of itself count),
+/// so that passes over ranges of documents hold about equal shares.
+fn later_counts(
+    parts: &[Buckets],
+    members: &[u32],
+    offsets: &[usize],
+    documents: usize,
+) -> Vec<usize> {
+    let mut counts = vec![0; documents];
+    for (p, &offset) in parts.iter().zip(offsets) {
+        for &(from, to) in &p.spans {
+            let bucket = &members[offset + from as usize..offset + to as usize];
+            for (at, &doc) in bucket.iter().enumerate() {
+                counts[doc as usize] += (to - from) as usize - 1 - at;
+            }
+        }
+    }
+    counts
+}
+
+/// Groups the later members of every bucket by the member of `docs` they
 /// follow: a counting sort (document ids are dense), in parallel over groups
 /// of parts, each writing its own slots of every document's list. A
-/// bucket's last member has no tail.
+/// document is not listed after itself. Document `d`'s list is
+/// `docs_after[starts[d - docs.start]..starts[d - docs.start + 1]]`.
 fn later_members(
     docs: Range<usize>,
     parts: &[Buckets],
     members: &[u32],
     offsets: &[usize],
+    docs_after: &mut Vec<u32>,
 ) -> LaterMembers {
     let groups = balanced_groups(
         offsets.windows(2).map(|w| w[1] - w[0]),
         members.len().div_ceil(rayon::current_num_threads()),
     );
-    let (tails, starts) = scatter(
-        &BucketTails {
-            parts,
-            offsets,
-            members,
-            docs: docs.clone(),
-        },
+    let tails = BucketTails {
+        parts,
+        offsets,
+        members,
+        docs: docs.clone(),
+    };
+    let starts = scatter_into(
+        &tails,
         &groups,
-        docs.len(),
+        &histograms(&tails, &groups, docs.len()),
+        docs_after,
     );
-    LaterMembers {
-        docs,
-        starts,
-        tails,
-    }
+    LaterMembers { docs, starts }
 }
 
 /// The rare buckets of the packed keys `(x & !doc_mask) | i` of every `x`
@@ -234,9 +251,7 @@ fn rare_buckets_in_passes(
 ) -> (Vec<Buckets>, Vec<u64>) {
     const BITS: u32 = 12;
     const BLOCKS: usize = 1 << BITS;
-    const SUB_BITS: u32 = 8;
     let doc_mask = (1u64 << doc_bits) - 1;
-    let sub = |x: u64| ((x >> (64 - BITS - SUB_BITS)) & ((1 << SUB_BITS) - 1)) as usize;
     let total: usize = sources.iter().map(|s| s.len()).sum();
     let groups = balanced_groups(
         sources.iter().map(|s| s.len()),
@@ -248,7 +263,7 @@ fn rare_buckets_in_passes(
     // are the same in the same order, so the result does not change.
     let passes = total.div_ceil(keys_per_pass.max(1)).clamp(1, MAX_PASSES);
     // One counting read of the keys serves every pass: each pass then
-    // reads them once more, to place its share.
+    // reads its share of each source, found by binary search.
     let counts = histograms(
         &PackedKeys {
             sources,
@@ -260,10 +275,22 @@ fn rare_buckets_in_passes(
         BLOCKS,
     );
     let mut found: Vec<(Buckets, Vec<u64>)> = Vec::new();
-    for pass in 0..passes {
-        let blocks = pass * BLOCKS / passes..(pass + 1) * BLOCKS / passes;
+    let mut keys = Vec::new();
+    // Passes of about equal keys: winnowed fingerprints are the minima of
+    // their windows, so most of them fall in the first blocks.
+    let mut ends = Vec::with_capacity(passes);
+    let mut held = 0;
+    for b in 0..BLOCKS - 1 {
+        held += counts.iter().map(|h| h[b]).sum::<usize>();
+        if ends.len() + 1 < passes && held * passes >= total * (ends.len() + 1) {
+            ends.push(b + 1);
+        }
+    }
+    ends.push(BLOCKS);
+    for pass in 0..ends.len() {
+        let blocks = if pass == 0 { 0 } else { ends[pass - 1] }..ends[pass];
         let share: Vec<Vec<usize>> = counts.iter().map(|h| h[blocks.clone()].to_vec()).collect();
-        let (keys, bounds) = scatter_counted(
+        let bounds = scatter_into(
             &PackedKeys {
                 sources,
                 doc_mask,
@@ -272,70 +299,84 @@ fn rare_buckets_in_passes(
             },
             &groups,
             &share,
+            &mut keys,
         );
         let slices: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
         let part: Vec<(Buckets, Vec<u64>)> = slices
             .par_chunks(16)
-            .map_init(Vec::new, |sorted: &mut Vec<u64>, chunk| {
-                let mut part = Buckets {
-                    members: Vec::new(),
-                    spans: Vec::new(),
-                };
-                let mut common = Vec::new();
-                for keys in chunk {
-                    let mut next = [0u32; 1 << SUB_BITS];
-                    for &x in keys.iter() {
-                        next[sub(x)] += 1;
-                    }
-                    let mut at = 0;
-                    for n in next.iter_mut() {
-                        (*n, at) = (at, at + *n);
-                    }
-                    sorted.clear();
-                    sorted.resize(keys.len(), 0);
-                    for &x in keys.iter() {
-                        let s = sub(x);
-                        sorted[next[s] as usize] = x;
-                        next[s] += 1;
-                    }
-                    // Sorted by the top 20 bits, the groups a handful of keys
-                    // each: one insertion sort pass finishes the block.
-                    for i in 1..sorted.len() {
-                        let x = sorted[i];
-                        let mut j = i;
-                        while j > 0 && sorted[j - 1] > x {
-                            sorted[j] = sorted[j - 1];
-                            j -= 1;
+            .map_init(
+                Default::default,
+                |(sorted, next): &mut (Vec<u64>, Vec<u32>), chunk| {
+                    let mut part = Buckets {
+                        members: Vec::new(),
+                        spans: Vec::new(),
+                    };
+                    let mut common = Vec::new();
+                    for keys in chunk {
+                        // The second scatter leaves groups of a few keys for the
+                        // insertion sort whatever the block's size: with fixed
+                        // bits, a collection ten times larger (or a block of the
+                        // small hashes winnowing favours) made groups ten times
+                        // larger, and the sort's cost per key grew with them.
+                        let sub_bits = (keys.len() / 4).max(1).ilog2().clamp(8, 16);
+                        let sub = |x: u64| {
+                            ((x >> (64 - BITS - sub_bits)) & ((1 << sub_bits) - 1)) as usize
+                        };
+                        next.clear();
+                        next.resize(1 << sub_bits, 0);
+                        for &x in keys.iter() {
+                            next[sub(x)] += 1;
                         }
-                        sorted[j] = x;
-                    }
-                    let mut from = 0;
-                    while from < sorted.len() {
-                        let bigram = sorted[from] & !doc_mask;
-                        let mut to = from + 1;
-                        while to < sorted.len() && sorted[to] & !doc_mask == bigram {
-                            to += 1;
+                        let mut at = 0;
+                        for n in next.iter_mut() {
+                            (*n, at) = (at, at + *n);
                         }
-                        let run = &sorted[from..to];
-                        if is_common_bucket(run.len(), rule, || {
-                            is_common(
-                                bigram,
-                                run.len(),
-                                &mut run.iter().map(|&x| (x & doc_mask) as u32),
-                            )
-                        }) {
-                            common.push(bigram);
-                        } else if run.len() >= 2 {
-                            let first = part.members.len() as u32;
-                            part.members
-                                .extend(run.iter().map(|&x| (x & doc_mask) as u32));
-                            part.spans.push((first, part.members.len() as u32));
+                        sorted.clear();
+                        sorted.resize(keys.len(), 0);
+                        for &x in keys.iter() {
+                            let s = sub(x);
+                            sorted[next[s] as usize] = x;
+                            next[s] += 1;
                         }
-                        from = to;
+                        // Sorted by the top bits, the groups a handful of keys
+                        // each: one insertion sort pass finishes the block.
+                        for i in 1..sorted.len() {
+                            let x = sorted[i];
+                            let mut j = i;
+                            while j > 0 && sorted[j - 1] > x {
+                                sorted[j] = sorted[j - 1];
+                                j -= 1;
+                            }
+                            sorted[j] = x;
+                        }
+                        let mut from = 0;
+                        while from < sorted.len() {
+                            let bigram = sorted[from] & !doc_mask;
+                            let mut to = from + 1;
+                            while to < sorted.len() && sorted[to] & !doc_mask == bigram {
+                                to += 1;
+                            }
+                            let run = &sorted[from..to];
+                            if is_common_bucket(run.len(), rule, || {
+                                is_common(
+                                    bigram,
+                                    run.len(),
+                                    &mut run.iter().map(|&x| (x & doc_mask) as u32),
+                                )
+                            }) {
+                                common.push(bigram);
+                            } else if run.len() >= 2 {
+                                let first = part.members.len() as u32;
+                                part.members
+                                    .extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                                part.spans.push((first, part.members.len() as u32));
+                            }
+                            from = to;
+                        }
                     }
-                }
-                (part, common)
-            })
+                    (part, common)
+                },
+            )
             .collect();
         found.extend(part);
     }
@@ -383,29 +424,43 @@ impl Scatter for PackedKeys<'_> {
     type Item = u64;
     #[inline]
     fn each(&self, group: &Range<usize>, mut f: impl FnMut(usize, u64)) {
+        let block = |x: u64| (x >> (64 - self.bits)) as usize;
+        let all = self.blocks.start == 0 && self.blocks.end == 1 << self.bits;
         for i in group.clone() {
-            for &x in self.sources[i] {
-                let key = (x & !self.doc_mask) | i as u64;
-                let block = (key >> (64 - self.bits)) as usize;
-                if self.blocks.contains(&block) {
-                    f(block - self.blocks.start, key);
-                }
+            let keys = self.sources[i];
+            debug_assert!(keys.is_sorted(), "a source's keys ascending");
+            // A source is ascending, so the keys of these blocks are one run
+            // of it: a pass reads its share, not every key.
+            let keys = if all {
+                keys
+            } else {
+                let from = keys.partition_point(|&x| block(x) < self.blocks.start);
+                let to = from + keys[from..].partition_point(|&x| block(x) < self.blocks.end);
+                &keys[from..to]
+            };
+            for &x in keys {
+                // The packing leaves the top bits, and so the block, as is.
+                f(
+                    block(x) - self.blocks.start,
+                    (x & !self.doc_mask) | i as u64,
+                );
             }
         }
     }
 }
 
-/// Passes over the keys at most: each pass reads all of them, so beyond
-/// this a larger collection holds a larger share per pass instead (at a
-/// million documents, 8 passes of 280 MB).
+/// Passes at most, over the keys or over the buckets: each pass searches
+/// every document's keys (or reads every bucket), so beyond this a larger
+/// collection holds a larger share per pass instead (at a million
+/// documents, 8 passes of 280 MB of keys).
 const MAX_PASSES: usize = 8;
 
 /// Keys placed per pass of [`rare_buckets`]: 64 MB of packed keys.
 const KEYS_PER_PASS: usize = 1 << 23;
 
-/// For each member of a rare bucket but its last, the range of the members
-/// after it, bucketed by that member's document (ranges into the joined
-/// members: part `i` starts at `offsets[i]`).
+/// For each member of a rare bucket, the other documents after it in the
+/// bucket, bucketed by that member's document (part `i` starts at
+/// `offsets[i]` of the joined members).
 struct BucketTails<'a> {
     parts: &'a [Buckets],
     offsets: &'a [usize],
@@ -415,16 +470,25 @@ struct BucketTails<'a> {
 }
 
 impl Scatter for BucketTails<'_> {
-    type Item = (u32, u32);
+    type Item = u32;
     #[inline]
-    fn each(&self, group: &Range<usize>, mut f: impl FnMut(usize, (u32, u32))) {
+    fn each(&self, group: &Range<usize>, mut f: impl FnMut(usize, u32)) {
         for i in group.clone() {
-            let offset = self.offsets[i] as u32;
+            let offset = self.offsets[i];
             for &(from, to) in &self.parts[i].spans {
-                for at in from..to - 1 {
-                    let doc = self.members[(offset + at) as usize] as usize;
-                    if self.docs.contains(&doc) {
-                        f(doc - self.docs.start, (offset + at + 1, offset + to));
+                let bucket = &self.members[offset + from as usize..offset + to as usize];
+                for (at, &doc) in bucket.iter().enumerate() {
+                    let doc = doc as usize;
+                    // Members ascend: the rest of the bucket is past the range.
+                    if doc >= self.docs.end {
+                        break;
+                    }
+                    if doc >= self.docs.start {
+                        for &b in &bucket[at + 1..] {
+                            if b as usize != doc {
+                                f(doc - self.docs.start, b);
+                            }
+                        }
                     }
                 }
             }
@@ -456,15 +520,19 @@ mod tests {
             .map(|i| if i % 7 == 0 { pool[i % 9_000] } else { next() })
             .collect();
         for (v, max_bucket) in [(narrow, 50), (wide, 50), (vec![7, 7, 7], 3)] {
-            let mut sources: Vec<&[u64]> = Vec::new();
+            // Each source ascending, as bigrams and fingerprints are.
+            let mut owned: Vec<Vec<u64>> = Vec::new();
             let mut rest = v.as_slice();
             let mut len = 0;
             while !rest.is_empty() {
                 let (head, tail) = rest.split_at(len.min(rest.len()));
-                sources.push(head);
+                let mut head = head.to_vec();
+                head.sort_unstable();
+                owned.push(head);
                 rest = tail;
                 len = (len * 7 + 13) % 2_000;
             }
+            let sources: Vec<&[u64]> = owned.iter().map(Vec::as_slice).collect();
             let doc_bits = usize::BITS - sources.len().max(2).leading_zeros();
             let doc_mask = (1u64 << doc_bits) - 1;
             let mut keys: Vec<u64> = sources
@@ -500,26 +568,34 @@ mod tests {
             }
             assert_eq!(found_members, members);
             assert_eq!(found_spans, spans);
-            // Every tail of every document, in bucket order per document,
-            // whether grouped for all documents at once or for ranges.
+            // Every later document of every document, in bucket order per
+            // document, whether grouped for all documents at once or for
+            // ranges.
             let mut parts = parts;
             let (joined, offsets) = joined_members(&mut parts);
             assert_eq!(joined, members);
             let mut expected = vec![Vec::new(); sources.len()];
             for &(from, to) in &spans {
-                for at in from..to - 1 {
-                    expected[members[at as usize] as usize].push((at + 1, to));
+                for at in from..to {
+                    let doc = members[at as usize];
+                    for &b in &members[at as usize + 1..to as usize] {
+                        if b != doc {
+                            expected[doc as usize].push(b);
+                        }
+                    }
                 }
             }
             let n = sources.len();
             for passes in [1, 3] {
                 for pass in 0..passes {
                     let docs = pass * n / passes..(pass + 1) * n / passes;
-                    let later = later_members(docs.clone(), &parts, &joined, &offsets);
+                    let mut docs_after = Vec::new();
+                    let later =
+                        later_members(docs.clone(), &parts, &joined, &offsets, &mut docs_after);
                     for d in docs {
                         let k = d - later.docs.start;
                         assert_eq!(
-                            &later.tails[later.starts[k]..later.starts[k + 1]],
+                            &docs_after[later.starts[k]..later.starts[k + 1]],
                             &expected[d][..]
                         );
                     }

@@ -1,40 +1,28 @@
 //! A stable parallel counting sort ("scatter"): items of many groups placed
 //! into dense buckets in two parallel passes, one counting and one writing
 //! each item straight to its final slot. The rewrite tier uses it twice
-//! (keys into hash blocks, bucket tails by document).
+//! (keys into hash blocks, the later members of buckets by document).
 
 use rayon::prelude::*;
 use std::ops::Range;
 
-/// Items that [`scatter`] places into buckets, group by group.
+/// Items that [`scatter_into`] places into buckets, group by group.
 ///
-/// A safe trait: [`scatter`] checks every write against the counts of its
-/// first pass, so an `each` that yields different items on the two passes
+/// A safe trait: [`scatter_into`] checks every write against the counts
+/// of the first pass, so an `each` that yields different items on the two passes
 /// makes it panic, never write out of bounds or leave a slot unwritten.
 pub(crate) trait Scatter: Sync {
     /// What is placed.
     type Item: Copy + Send;
     /// Calls `f(bucket, item)` for every item of `group` (`bucket` below the
-    /// bucket count given to [`scatter`]), in the same order on every call.
+    /// bucket count of the histograms), in the same order on every call.
     fn each(&self, group: &Range<usize>, f: impl FnMut(usize, Self::Item));
 }
 
-/// A stable parallel counting sort: every group's items, bucket after
-/// bucket (within a bucket the groups in order, each group's items in
-/// order), and where each bucket starts (`buckets + 1` bounds). One parallel
-/// pass counts per group, a second writes every item straight to its place.
-pub(crate) fn scatter<S: Scatter>(
-    source: &S,
-    groups: &[Range<usize>],
-    buckets: usize,
-) -> (Vec<S::Item>, Vec<usize>) {
-    scatter_counted(source, groups, &histograms(source, groups, buckets))
-}
-
-/// The first pass of [`scatter`]: per group, how many items go to each of
-/// `buckets`. A caller placing a source a range of buckets at a time counts
-/// once for all of them and hands each range's share to
-/// [`scatter_counted`].
+/// The first pass of [`scatter_into`]: per group, how many items go to
+/// each of `buckets`. A caller placing a source a range of buckets at a time
+/// counts once for all of them and hands each range's share to
+/// [`scatter_into`].
 pub(crate) fn histograms<S: Scatter>(
     source: &S,
     groups: &[Range<usize>],
@@ -50,14 +38,22 @@ pub(crate) fn histograms<S: Scatter>(
         .collect()
 }
 
-/// [`scatter`] with its counting pass given: `histograms[g][b]` items of
-/// group `g` go to bucket `b` (a mismatch with what `source` yields makes
-/// it panic, as in [`scatter`]).
-pub(crate) fn scatter_counted<S: Scatter>(
+/// A stable parallel counting sort with its counting pass given
+/// (`histograms[g][b]` items of group `g` go to bucket `b`, see
+/// [`histograms`]): every group's items into `items` (cleared first),
+/// bucket after bucket (within a bucket the groups in order, each group's
+/// items in order); returns where each bucket starts (`buckets + 1`
+/// bounds). The write pass is parallel over groups, each item written
+/// straight to its place. A mismatch between the counts and what `source`
+/// yields makes it panic. A caller placing a source a share at a time
+/// passes the same `items` for every share, which writes them into the
+/// memory of the first instead of having fresh pages mapped for each.
+pub(crate) fn scatter_into<S: Scatter>(
     source: &S,
     groups: &[Range<usize>],
     histograms: &[Vec<usize>],
-) -> (Vec<S::Item>, Vec<usize>) {
+    items: &mut Vec<S::Item>,
+) -> Vec<usize> {
     assert_eq!(histograms.len(), groups.len(), "a histogram per group");
     let buckets = histograms.first().map_or(0, Vec::len);
     // Where each group starts writing in each bucket, and where it must stop.
@@ -77,8 +73,9 @@ pub(crate) fn scatter_counted<S: Scatter>(
         .zip(histograms)
         .map(|(n, h)| n.iter().zip(h).map(|(s, c)| s + c).collect())
         .collect();
-    let mut items: Vec<S::Item> = Vec::with_capacity(at);
-    let dest = Slots::new(&mut items);
+    items.clear();
+    items.reserve(at);
+    let dest = Slots::new(items);
     groups
         .par_iter()
         .zip(next.par_iter_mut())
@@ -104,11 +101,11 @@ pub(crate) fn scatter_counted<S: Scatter>(
     // SAFETY: the assertion above shows every index below `at` (within the
     // capacity) was written once with an initialized `S::Item`.
     unsafe { items.set_len(at) };
-    (items, bounds)
+    bounds
 }
 
 /// The spare capacity of a vector, written by several threads at disjoint
-/// indices. Only [`scatter`] makes one, and only for `Copy` items.
+/// indices. Only [`scatter_into`] makes one, and only for `Copy` items.
 struct Slots<T> {
     ptr: *mut T,
     capacity: usize,
@@ -116,7 +113,7 @@ struct Slots<T> {
 
 // SAFETY: a `Slots` only hands out writes of `Copy + Send` values through
 // `write`, whose caller promises that no two threads write the same index
-// (see `scatter`): sharing it is sharing disjoint `&mut T` slots.
+// (see `scatter_into`): sharing it is sharing disjoint `&mut T` slots.
 unsafe impl<T: Copy + Send> Sync for Slots<T> {}
 
 impl<T: Copy> Slots<T> {
