@@ -1,7 +1,8 @@
 //! Near-duplicate clusters without all pairs, the way large deduplication
 //! systems build them: every LSH bucket is linked as a star around its
-//! smallest member, each star edge is verified by exact Jaccard, and
-//! union-find turns the verified edges into clusters. Inside a cluster only
+//! smallest member, each star edge between documents not yet joined is
+//! verified by exact Jaccard, and union-find turns the verified edges into
+//! clusters. Inside a cluster only
 //! member-to-representative pairs are findings (plus, on request, all pairs
 //! up to a cap); every other candidate pair is moved onto the clusters'
 //! representatives, so rewrite-tier and partial-reuse findings involving a
@@ -9,7 +10,7 @@
 //! with the pairs inside clusters.
 
 use crate::candidates::{CandidatePair, CommonBigrams};
-use crate::cluster::groups;
+use crate::cluster::{groups, UnionFind};
 use crate::features::Features;
 use crate::input::Document;
 use crate::model::Finding;
@@ -30,7 +31,8 @@ pub struct NearDuplicateClusters {
     /// other pairs inside clusters, up to the cap).
     pub findings: Vec<Finding>,
     /// The candidate edges that failed the near-duplicate test: they go on
-    /// to the rewrite tier (moved onto representatives).
+    /// to the rewrite tier (moved onto representatives). Edges inside a
+    /// cluster that were not tested (already joined) are not among them.
     pub rejected: Vec<CandidatePair>,
     /// Pairs inside clusters left out because of the `--all-pairs` cap.
     pub pairs_over_cap: u64,
@@ -83,15 +85,41 @@ pub fn cluster(
     involved.par_iter().for_each(|&i| {
         features[i as usize].shingles(&documents[i as usize]);
     });
-    let (verified, rejected): (Vec<CandidatePair>, Vec<CandidatePair>) =
-        edges.into_par_iter().partition(|p| {
-            let (a, b) = (p.a as usize, p.b as usize);
-            is_near_duplicate(
-                (&documents[a], &features[a]),
-                (&documents[b], &features[b]),
-                params,
-            )
-        });
+    // An edge between two documents that verified edges already join adds
+    // nothing to the clusters, and its verdict nothing to the report (a
+    // pair inside one cluster is dropped, the cluster stands for it): such
+    // edges are skipped. Verified a batch at a time, in parallel; what a
+    // batch skips depends only on the batches before it, so the clusters
+    // are the same whatever the thread count (and the same as verifying
+    // every edge).
+    let mut joined = UnionFind::new(n);
+    let (mut verified, mut rejected) = (Vec::new(), Vec::new());
+    for batch in edges.chunks(EDGE_BATCH) {
+        let open: Vec<CandidatePair> = batch
+            .iter()
+            .filter(|p| joined.find(p.a) != joined.find(p.b))
+            .copied()
+            .collect();
+        let near: Vec<bool> = open
+            .par_iter()
+            .map(|p| {
+                let (a, b) = (p.a as usize, p.b as usize);
+                is_near_duplicate(
+                    (&documents[a], &features[a]),
+                    (&documents[b], &features[b]),
+                    params,
+                )
+            })
+            .collect();
+        for (p, near) in open.into_iter().zip(near) {
+            if near {
+                joined.union(p.a, p.b);
+                verified.push(p);
+            } else {
+                rejected.push(p);
+            }
+        }
+    }
     let groups = groups(n, verified.iter().map(|p| (p.a, p.b)));
     // A representative per cluster, with its member findings.
     let per_group: Vec<(u32, Vec<Finding>)> = groups
@@ -143,6 +171,11 @@ pub fn cluster(
         pairs_over_cap,
     }
 }
+
+/// Near-duplicate edges verified together (see [`cluster`]): large enough
+/// to keep both cores busy, small enough that the edges of a cluster
+/// already joined are mostly skipped.
+const EDGE_BATCH: usize = 2048;
 
 /// The representative of one cluster `group` (document indices,
 /// ascending) and its member findings. Provisionally the longest member
