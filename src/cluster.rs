@@ -43,23 +43,29 @@ impl UnionFind {
         self.parent[y as usize] = x;
         self.size[x as usize] += self.size[y as usize];
     }
+
+    /// The sets of more than one member. Each group is sorted and groups
+    /// are ordered by their smallest member.
+    pub fn groups(&mut self) -> Vec<Vec<u32>> {
+        let mut by_root: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+        for i in 0..self.parent.len() as u32 {
+            let root = self.find(i);
+            by_root.entry(root).or_default().push(i);
+        }
+        let mut out: Vec<Vec<u32>> = by_root.into_values().filter(|g| g.len() > 1).collect();
+        out.sort_by_key(|g| g[0]);
+        out
+    }
 }
 
-/// Groups of more than one member, given the edges. Each group is sorted
-/// and groups are ordered by their smallest member.
+/// Groups of more than one member, given the edges (see
+/// [`UnionFind::groups`]).
 pub fn groups(n: usize, edges: impl IntoIterator<Item = (u32, u32)>) -> Vec<Vec<u32>> {
     let mut uf = UnionFind::new(n);
     for (a, b) in edges {
         uf.union(a, b);
     }
-    let mut by_root: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
-    for i in 0..n as u32 {
-        let root = uf.find(i);
-        by_root.entry(root).or_default().push(i);
-    }
-    let mut out: Vec<Vec<u32>> = by_root.into_values().filter(|g| g.len() > 1).collect();
-    out.sort_by_key(|g| g[0]);
-    out
+    uf.groups()
 }
 
 /// Clusters of whole-document reuse (exact, near-duplicate, paraphrase;

@@ -2,15 +2,15 @@
 //! systems build them: every LSH bucket is linked as a star around its
 //! smallest member, each star edge between documents not yet joined is
 //! verified by exact Jaccard, and union-find turns the verified edges into
-//! clusters. Inside a cluster only
-//! member-to-representative pairs are findings (plus, on request, all pairs
-//! up to a cap); every other candidate pair is moved onto the clusters'
-//! representatives, so rewrite-tier and partial-reuse findings involving a
-//! cluster are computed once. Cost and output grow with the documents, not
+//! clusters. Inside a cluster only member-to-representative pairs are
+//! findings (plus, on request, all pairs up to a cap); every other
+//! candidate pair is moved onto the clusters' representatives, so
+//! rewrite-tier and partial-reuse findings involving a cluster are computed
+//! once. Cost and output grow with the documents, not
 //! with the pairs inside clusters.
 
 use crate::candidates::{CandidatePair, CommonBigrams};
-use crate::cluster::{groups, UnionFind};
+use crate::cluster::UnionFind;
 use crate::features::Features;
 use crate::input::Document;
 use crate::model::Finding;
@@ -93,7 +93,7 @@ pub fn cluster(
     // are the same whatever the thread count (and the same as verifying
     // every edge).
     let mut joined = UnionFind::new(n);
-    let (mut verified, mut rejected) = (Vec::new(), Vec::new());
+    let mut rejected = Vec::new();
     for batch in edges.chunks(EDGE_BATCH) {
         let open: Vec<CandidatePair> = batch
             .iter()
@@ -114,13 +114,12 @@ pub fn cluster(
         for (p, near) in open.into_iter().zip(near) {
             if near {
                 joined.union(p.a, p.b);
-                verified.push(p);
             } else {
                 rejected.push(p);
             }
         }
     }
-    let groups = groups(n, verified.iter().map(|p| (p.a, p.b)));
+    let groups = joined.groups();
     // A representative per cluster, with its member findings.
     let per_group: Vec<(u32, Vec<Finding>)> = groups
         .par_iter()

@@ -49,7 +49,8 @@ pub fn rewrite_candidate_pairs(
     let mut out: Vec<(CandidatePair, u32)> = Vec::new();
     let mut docs_after = Vec::new();
     for docs in ranges {
-        let later = later_members(docs.clone(), &parts, &members, &offsets, &mut docs_after);
+        let starts = later_members(docs.clone(), &parts, &members, &offsets, &mut docs_after);
+        let first = docs.start;
         // Long runs of documents per task: each task zeroes its own counter.
         let found: Vec<(CandidatePair, u32)> = docs
             .into_par_iter()
@@ -58,8 +59,8 @@ pub fn rewrite_candidate_pairs(
                 || (vec![0u32; n], Vec::new()),
                 |(count, touched), a| {
                     let mut found = Vec::new();
-                    let d = a - later.docs.start;
-                    for &b in &docs_after[later.starts[d]..later.starts[d + 1]] {
+                    let d = a - first;
+                    for &b in &docs_after[starts[d]..starts[d + 1]] {
                         let c = &mut count[b as usize];
                         if *c == 0 {
                             touched.push(b);
@@ -145,13 +146,6 @@ struct Buckets {
     spans: Vec<(u32, u32)>,
 }
 
-/// For the documents of a range, where the other documents after each of
-/// their occurrences in a bucket are (see [`later_members`]).
-struct LaterMembers {
-    docs: Range<usize>,
-    starts: Vec<usize>,
-}
-
 /// Later documents are copied out this many at most per pass of
 /// [`rewrite_candidate_pairs`] (64 MB).
 const LATER_PER_PASS: usize = 1 << 24;
@@ -194,32 +188,31 @@ fn later_counts(
 /// Groups the later members of every bucket by the member of `docs` they
 /// follow: a counting sort (document ids are dense), in parallel over groups
 /// of parts, each writing its own slots of every document's list. A
-/// document is not listed after itself. Document `d`'s list is
-/// `docs_after[starts[d - docs.start]..starts[d - docs.start + 1]]`.
+/// document is not listed after itself. Returns `starts`: document `d`'s
+/// list is `docs_after[starts[d - docs.start]..starts[d - docs.start + 1]]`.
 fn later_members(
     docs: Range<usize>,
     parts: &[Buckets],
     members: &[u32],
     offsets: &[usize],
     docs_after: &mut Vec<u32>,
-) -> LaterMembers {
+) -> Vec<usize> {
     let groups = balanced_groups(
         offsets.windows(2).map(|w| w[1] - w[0]),
         members.len().div_ceil(rayon::current_num_threads()),
     );
-    let tails = BucketTails {
+    let source = LaterDocs {
         parts,
         offsets,
         members,
         docs: docs.clone(),
     };
-    let starts = scatter_into(
-        &tails,
+    scatter_into(
+        &source,
         &groups,
-        &histograms(&tails, &groups, docs.len()),
+        &histograms(&source, &groups, docs.len()),
         docs_after,
-    );
-    LaterMembers { docs, starts }
+    )
 }
 
 /// The rare buckets of the packed keys `(x & !doc_mask) | i` of every `x`
@@ -304,79 +297,41 @@ fn rare_buckets_in_passes(
         let slices: Vec<&[u64]> = bounds.windows(2).map(|w| &keys[w[0]..w[1]]).collect();
         let part: Vec<(Buckets, Vec<u64>)> = slices
             .par_chunks(16)
-            .map_init(
-                Default::default,
-                |(sorted, next): &mut (Vec<u64>, Vec<u32>), chunk| {
-                    let mut part = Buckets {
-                        members: Vec::new(),
-                        spans: Vec::new(),
-                    };
-                    let mut common = Vec::new();
-                    for keys in chunk {
-                        // The second scatter leaves groups of a few keys for the
-                        // insertion sort whatever the block's size: with fixed
-                        // bits, a collection ten times larger (or a block of the
-                        // small hashes winnowing favours) made groups ten times
-                        // larger, and the sort's cost per key grew with them.
-                        let sub_bits = (keys.len() / 4).max(1).ilog2().clamp(8, 16);
-                        let sub = |x: u64| {
-                            ((x >> (64 - BITS - sub_bits)) & ((1 << sub_bits) - 1)) as usize
-                        };
-                        next.clear();
-                        next.resize(1 << sub_bits, 0);
-                        for &x in keys.iter() {
-                            next[sub(x)] += 1;
+            .map_init(Default::default, |(sorted, next), chunk| {
+                let mut part = Buckets {
+                    members: Vec::new(),
+                    spans: Vec::new(),
+                };
+                let mut common = Vec::new();
+                for keys in chunk {
+                    sort_block(keys, BITS, sorted, next);
+                    let mut from = 0;
+                    while from < sorted.len() {
+                        let bigram = sorted[from] & !doc_mask;
+                        let mut to = from + 1;
+                        while to < sorted.len() && sorted[to] & !doc_mask == bigram {
+                            to += 1;
                         }
-                        let mut at = 0;
-                        for n in next.iter_mut() {
-                            (*n, at) = (at, at + *n);
+                        let run = &sorted[from..to];
+                        if is_common_bucket(run.len(), rule, || {
+                            is_common(
+                                bigram,
+                                run.len(),
+                                &mut run.iter().map(|&x| (x & doc_mask) as u32),
+                            )
+                        }) {
+                            common.push(bigram);
+                        } else if run.len() >= 2 {
+                            let first = part.members.len() as u32;
+                            part.members
+                                .extend(run.iter().map(|&x| (x & doc_mask) as u32));
+                            part.spans.push((first, part.members.len() as u32));
                         }
-                        sorted.clear();
-                        sorted.resize(keys.len(), 0);
-                        for &x in keys.iter() {
-                            let s = sub(x);
-                            sorted[next[s] as usize] = x;
-                            next[s] += 1;
-                        }
-                        // Sorted by the top bits, the groups a handful of keys
-                        // each: one insertion sort pass finishes the block.
-                        for i in 1..sorted.len() {
-                            let x = sorted[i];
-                            let mut j = i;
-                            while j > 0 && sorted[j - 1] > x {
-                                sorted[j] = sorted[j - 1];
-                                j -= 1;
-                            }
-                            sorted[j] = x;
-                        }
-                        let mut from = 0;
-                        while from < sorted.len() {
-                            let bigram = sorted[from] & !doc_mask;
-                            let mut to = from + 1;
-                            while to < sorted.len() && sorted[to] & !doc_mask == bigram {
-                                to += 1;
-                            }
-                            let run = &sorted[from..to];
-                            if is_common_bucket(run.len(), rule, || {
-                                is_common(
-                                    bigram,
-                                    run.len(),
-                                    &mut run.iter().map(|&x| (x & doc_mask) as u32),
-                                )
-                            }) {
-                                common.push(bigram);
-                            } else if run.len() >= 2 {
-                                let first = part.members.len() as u32;
-                                part.members
-                                    .extend(run.iter().map(|&x| (x & doc_mask) as u32));
-                                part.spans.push((first, part.members.len() as u32));
-                            }
-                            from = to;
-                        }
+                        from = to;
                     }
-                    (part, common)
-                },
-            )
+                }
+                (part, common)
+            })
             .collect();
         found.extend(part);
     }
@@ -387,6 +342,43 @@ fn rare_buckets_in_passes(
         common.extend(c);
     }
     (parts, common)
+}
+
+/// `keys` (one block, whose top `block_bits` bits are all equal) sorted into
+/// `sorted`, with `next` as scratch: scattered by the bits below the
+/// block's, then finished by an insertion sort. The scatter's bits grow
+/// with the block, so that the sort's groups hold a few keys whatever its
+/// size: with fixed bits, a collection ten times larger (or a block of the
+/// small hashes winnowing favours) made groups ten times larger, and the
+/// sort's cost per key grew with them.
+fn sort_block(keys: &[u64], block_bits: u32, sorted: &mut Vec<u64>, next: &mut Vec<u32>) {
+    let bits = (keys.len() / 4).max(1).ilog2().clamp(8, 16);
+    let sub = |x: u64| ((x >> (64 - block_bits - bits)) & ((1 << bits) - 1)) as usize;
+    next.clear();
+    next.resize(1 << bits, 0);
+    for &x in keys {
+        next[sub(x)] += 1;
+    }
+    let mut at = 0;
+    for n in next.iter_mut() {
+        (*n, at) = (at, at + *n);
+    }
+    sorted.clear();
+    sorted.resize(keys.len(), 0);
+    for &x in keys {
+        let s = sub(x);
+        sorted[next[s] as usize] = x;
+        next[s] += 1;
+    }
+    for i in 1..sorted.len() {
+        let x = sorted[i];
+        let mut j = i;
+        while j > 0 && sorted[j - 1] > x {
+            sorted[j] = sorted[j - 1];
+            j -= 1;
+        }
+        sorted[j] = x;
+    }
 }
 
 /// Consecutive ranges of `0..weights.len()`, each holding at least
@@ -461,7 +453,7 @@ const KEYS_PER_PASS: usize = 1 << 23;
 /// For each member of a rare bucket, the other documents after it in the
 /// bucket, bucketed by that member's document (part `i` starts at
 /// `offsets[i]` of the joined members).
-struct BucketTails<'a> {
+struct LaterDocs<'a> {
     parts: &'a [Buckets],
     offsets: &'a [usize],
     members: &'a [u32],
@@ -469,7 +461,7 @@ struct BucketTails<'a> {
     docs: Range<usize>,
 }
 
-impl Scatter for BucketTails<'_> {
+impl Scatter for LaterDocs<'_> {
     type Item = u32;
     #[inline]
     fn each(&self, group: &Range<usize>, mut f: impl FnMut(usize, u32)) {
@@ -590,14 +582,11 @@ mod tests {
                 for pass in 0..passes {
                     let docs = pass * n / passes..(pass + 1) * n / passes;
                     let mut docs_after = Vec::new();
-                    let later =
+                    let starts =
                         later_members(docs.clone(), &parts, &joined, &offsets, &mut docs_after);
-                    for d in docs {
-                        let k = d - later.docs.start;
-                        assert_eq!(
-                            &docs_after[later.starts[k]..later.starts[k + 1]],
-                            &expected[d][..]
-                        );
+                    for d in docs.clone() {
+                        let k = d - docs.start;
+                        assert_eq!(&docs_after[starts[k]..starts[k + 1]], &expected[d][..]);
                     }
                 }
             }

@@ -8,9 +8,10 @@ use std::ops::Range;
 
 /// Items that [`scatter_into`] places into buckets, group by group.
 ///
-/// A safe trait: [`scatter_into`] checks every write against the counts
-/// of the first pass, so an `each` that yields different items on the two passes
-/// makes it panic, never write out of bounds or leave a slot unwritten.
+/// A safe trait: [`scatter_into`] checks every write against the counts of
+/// the first pass, so an `each` that yields different items on the two
+/// passes makes it panic, never write out of bounds or leave a slot
+/// unwritten.
 pub(crate) trait Scatter: Sync {
     /// What is placed.
     type Item: Copy + Send;
