@@ -223,12 +223,17 @@ pub fn is_stopword(word: &str) -> bool {
 }
 
 /// A stopword list, looked up fast: most words are short, and those are
-/// compared as integers (a string binary search spent most of its time in
-/// `memcmp`); longer ones by a binary search of the strings.
+/// integers in an open-addressing table (one multiply and usually one
+/// compare; a binary search of the sorted keys mispredicted a branch per
+/// step, and a string search spent its time in `memcmp`); longer ones by a
+/// binary search of the strings.
 #[derive(Debug, Clone, Default)]
 pub struct Stopwords {
-    /// The words of up to eight bytes as [`packed`] keys, sorted.
+    /// The words of up to eight bytes as [`packed`] keys, by hash with
+    /// linear probing; a slot of length 0 is empty (no word is empty).
     short: Vec<(u64, u8)>,
+    /// `64 - log2(short.len())`: the hash's top bits index the table.
+    shift: u32,
     /// The longer words, sorted.
     long: Vec<String>,
 }
@@ -236,24 +241,60 @@ pub struct Stopwords {
 impl Stopwords {
     /// The set of `words` (repeats allowed).
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut set = Stopwords::default();
-        for w in words {
+        let mut keys = Vec::new();
+        let mut long = Vec::new();
+        for w in words.into_iter().filter(|w| !w.is_empty()) {
             match packed(w) {
-                Some(key) => set.short.push(key),
-                None => set.long.push(w.to_string()),
+                Some(key) => keys.push(key),
+                None => long.push(w.to_string()),
             }
         }
-        set.short.sort_unstable();
-        set.short.dedup();
-        set.long.sort_unstable();
-        set.long.dedup();
+        keys.sort_unstable();
+        keys.dedup();
+        long.sort_unstable();
+        long.dedup();
+        // At most a quarter full: probes stay short for words not in the
+        // set, which are most words looked up.
+        let slots = (keys.len() * 4).next_power_of_two().max(16);
+        let mut set = Stopwords {
+            short: vec![(0, 0); slots],
+            shift: 64 - slots.trailing_zeros(),
+            long,
+        };
+        for key in keys {
+            let mut i = set.slot(key.0);
+            while set.short[i].1 != 0 {
+                i = (i + 1) & (slots - 1);
+            }
+            set.short[i] = key;
+        }
         set
+    }
+
+    /// The home slot of a packed word.
+    #[inline]
+    fn slot(&self, packed: u64) -> usize {
+        (packed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
     /// Whether `word` is one of the set.
     pub fn contains(&self, word: &str) -> bool {
         match packed(word) {
-            Some(key) => self.short.binary_search(&key).is_ok(),
+            Some(_) if word.is_empty() || self.short.is_empty() => false,
+            Some(key) => {
+                let mask = self.short.len() - 1;
+                let mut i = self.slot(key.0);
+                loop {
+                    let s = self.short[i];
+                    if s == key {
+                        return true;
+                    }
+                    if s.1 == 0 {
+                        return false;
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
             None => self.long.binary_search_by(|w| w.as_str().cmp(word)).is_ok(),
         }
     }
@@ -811,6 +852,22 @@ mod tests {
             assert!(!set.contains(&format!("{w}a")), "{w}a");
         }
         assert!(!set.contains("") && !set.contains("бы"));
+    }
+
+    proptest::proptest! {
+        /// The hashed table answers as the list does, for words in it and
+        /// near misses, whatever the list's size.
+        #[test]
+        fn stopword_table_equals_a_set(
+            words in proptest::collection::vec("[a-d]{1,10}", 0..200),
+            probes in proptest::collection::vec("[a-d]{0,10}", 0..200),
+        ) {
+            let set = Stopwords::new(words.iter().map(String::as_str));
+            let truth: std::collections::BTreeSet<&str> = words.iter().map(String::as_str).collect();
+            for w in words.iter().chain(&probes) {
+                proptest::prop_assert_eq!(set.contains(w), truth.contains(w.as_str()), "{}", w);
+            }
+        }
     }
 
     #[test]
