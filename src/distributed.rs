@@ -77,7 +77,7 @@ impl DocRecord {
             ));
         }
         let mut loaded = Loaded::default();
-        load_bytes(&path, &self.id, bytes, format, opts, &mut loaded);
+        load_bytes(&path, &self.id, &bytes, format, opts, &mut loaded);
         if let Some(e) = loaded.errors.into_iter().next() {
             return Err(e);
         }

@@ -85,7 +85,10 @@ pub fn is_unspaced_script(c: char) -> bool {
 /// followed by another ASCII character (see [`is_region_start`]).
 pub fn normalize(text: &str) -> NormalizedText {
     let mut out = NormalizedText {
-        norm: String::with_capacity(text.len()),
+        // Room for the text and one word copy's overrun: an ASCII text
+        // never needs more (see `ascii_words`), and a second allocation of
+        // twice the size would double the memory normalized texts hold.
+        norm: String::with_capacity(text.len() + ASCII_SLACK),
         tokens: Vec::with_capacity(text.len() / 5),
     };
     let bytes = text.as_bytes();
@@ -195,8 +198,10 @@ fn ascii_words(text: &str, from: usize, to: usize, out: &mut NormalizedText) {
     let class = |b: u8| ASCII_CLASS[b as usize & 0x7F];
     let (bitmap, between) = word_bitmap(&bytes[from..]);
     let len = to - from;
-    // The region's words and single spaces never outgrow it.
-    out.norm.reserve(len + 1);
+    // The region's words and single spaces never outgrow it (a space
+    // before the first word at most); the slack takes the overrun of the
+    // sixteen-byte copies. Already there when the whole text is ASCII.
+    out.norm.reserve(len + ASCII_SLACK);
     let mut i = 0;
     while let Some(start) = next_bit(&bitmap, i, len, true) {
         let mut end = start;
@@ -229,6 +234,10 @@ fn ascii_words(text: &str, from: usize, to: usize, out: &mut NormalizedText) {
     }
 }
 
+/// Room beyond an ASCII region's own length that [`ascii_words`] asks for:
+/// one space and the overrun of a [`push_ascii_word`] copy.
+const ASCII_SLACK: usize = 1 + 16;
+
 /// Appends the ASCII word `text[start..end]` (inside an ASCII region ending
 /// at `region_end`) as a token. Most words are short: when sixteen bytes of
 /// the region follow the start, they are copied at once (a fixed-size copy
@@ -242,7 +251,7 @@ fn push_ascii_word(
     end: usize,
     region_end: usize,
 ) {
-    const COPY: usize = 16;
+    const COPY: usize = ASCII_SLACK - 1;
     if !out.norm.is_empty() {
         out.norm.push(' ');
     }
@@ -490,6 +499,18 @@ mod tests {
             "ﬁne Straße ΑΒΓ αβγ. Привет, мир! 3.14€ a\u{00ad}b",
         ] {
             assert_same(text);
+        }
+    }
+
+    /// The normalized text of an ASCII text fits the room made for it at
+    /// the start: growing it would double what every kept text holds.
+    #[test]
+    fn ascii_text_is_normalized_without_growing_its_buffer() {
+        let text = "Short words, longer wordsmithing and 3.5 e.g. don't stop. ".repeat(40);
+        for len in [0, 1, 15, 16, 17, 100, text.len()] {
+            let t = &text[..len];
+            let n = normalize(t);
+            assert_eq!(n.norm.capacity(), t.len() + ASCII_SLACK, "{len}");
         }
     }
 

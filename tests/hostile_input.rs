@@ -19,7 +19,7 @@ fn nested_divs(depth: usize) -> String {
 
 fn read(bytes: &[u8], format: Format, opts: &InputOptions) -> Document {
     let mut out = Loaded::default();
-    input::load_bytes("page", "page", bytes.to_vec(), format, opts, &mut out);
+    input::load_bytes("page", "page", bytes, format, opts, &mut out);
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(out.documents.len(), 1);
     out.documents.pop().unwrap()

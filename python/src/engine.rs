@@ -75,14 +75,7 @@ impl Inputs {
     /// same texts saved as files.
     pub fn bytes(&mut self, id: String, bytes: &[u8]) {
         let mut part = Loaded::default();
-        input::load_bytes(
-            &id,
-            &id,
-            bytes.to_vec(),
-            Format::Text,
-            &self.options,
-            &mut part,
-        );
+        input::load_bytes(&id, &id, bytes, Format::Text, &self.options, &mut part);
         self.documents.extend(part.documents);
         self.errors.extend(part.errors);
     }

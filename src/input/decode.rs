@@ -35,21 +35,6 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
     }
 }
 
-/// [`decode`] of bytes the caller gives up: plain UTF-8, the usual case,
-/// becomes the text without a copy.
-pub fn decode_owned(bytes: Vec<u8>) -> (String, Encoding) {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF])
-        || bytes.starts_with(&[0xFF, 0xFE])
-        || bytes.starts_with(&[0xFE, 0xFF])
-    {
-        return decode(&bytes);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => (text, Encoding::Utf8),
-        Err(e) => decode(e.as_bytes()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,21 +51,6 @@ mod tests {
         assert_eq!(decode(b"\xEF\xBB\xBFhi"), ("hi".into(), Encoding::Utf8Bom));
         assert_eq!(decode(b"\xFF\xFEh\0i\0"), ("hi".into(), Encoding::Utf16le));
         assert_eq!(decode(b"\xFE\xFF\0h\0i"), ("hi".into(), Encoding::Utf16be));
-    }
-
-    #[test]
-    fn owned_bytes_decode_as_borrowed_ones() {
-        let cases: [&[u8]; 6] = [
-            b"plain text",
-            "caf\u{e9}".as_bytes(),
-            b"caf\xe9 \x93quoted\x94",
-            b"\xEF\xBB\xBFhi",
-            b"\xFF\xFEh\0i\0",
-            b"",
-        ];
-        for bytes in cases {
-            assert_eq!(decode_owned(bytes.to_vec()), decode(bytes), "{bytes:?}");
-        }
     }
 
     #[test]

@@ -311,7 +311,7 @@ pub fn load(paths: &[PathBuf], opts: &InputOptions) -> Loaded {
                 None => {
                     let mut bytes = Vec::new();
                     match std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes) {
-                        Ok(_) => load_bytes("-", &src.id, bytes, Format::Text, opts, &mut part),
+                        Ok(_) => load_bytes("-", &src.id, &bytes, Format::Text, opts, &mut part),
                         Err(e) => part
                             .errors
                             .push(err("-", format!("cannot read standard input: {e}"))),
@@ -485,8 +485,7 @@ fn load_file(path: &Path, id: &str, opts: &InputOptions, out: &mut Loaded) {
         Err(e) => out.errors.push(err(&shown, describe_io(&e))),
         Ok((bytes, whole_size)) => {
             let before = out.documents.len();
-            let read = bytes.len();
-            load_bytes(&shown, id, bytes, format, opts, out);
+            load_bytes(&shown, id, &bytes, format, opts, out);
             if let Some(size) = whole_size {
                 for d in &mut out.documents[before..] {
                     d.bytes = size;
@@ -494,7 +493,8 @@ fn load_file(path: &Path, id: &str, opts: &InputOptions, out: &mut Loaded) {
                         0,
                         format!(
                             "file longer than {} bytes (--max-bytes): only the first {} bytes are read",
-                            opts.max_bytes, read
+                            opts.max_bytes,
+                            bytes.len()
                         ),
                     );
                 }
@@ -539,22 +539,25 @@ fn read_limited(path: &Path, limit: Option<usize>) -> std::io::Result<(Vec<u8>, 
 pub fn load_bytes(
     path: &str,
     id: &str,
-    bytes: Vec<u8>,
+    bytes: &[u8],
     format: Format,
     opts: &InputOptions,
     out: &mut Loaded,
 ) {
-    if decode::looks_binary(&bytes) {
+    if decode::looks_binary(bytes) {
         out.errors
             .push(err(path, "binary file (NUL bytes): skipped".into()));
         return;
     }
     let mut warnings = Vec::new();
-    let raw_len = bytes.len();
-    let (text, encoding) = decode::decode_owned(bytes);
+    // A copy, not the read buffer taken over: that saved 2% of a 20k scan's
+    // time but raised the peak of a 200k scan by 23 MB (measured), which
+    // sits close to its 2 GiB bar.
+    let (text, encoding) = decode::decode(bytes);
     if encoding == Encoding::Windows1252 {
         warnings.push("not valid UTF-8: decoded as Windows-1252".into());
     }
+    let raw_len = bytes.len();
     let limits = |text: String, warnings: &mut Vec<String>| {
         let text = truncate(text, opts.max_bytes, warnings);
         cut_long_lines(text, opts.max_line_length, warnings)

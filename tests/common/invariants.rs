@@ -41,7 +41,7 @@ pub fn check_input(data: &[u8], format: Format) {
     }
     for opts in &option_sets {
         let mut out = Loaded::default();
-        input::load_bytes("fuzz", "fuzz", data.to_vec(), format, opts, &mut out);
+        input::load_bytes("fuzz", "fuzz", data, format, opts, &mut out);
         for d in &out.documents {
             check_document(d, opts);
         }
