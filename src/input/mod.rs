@@ -390,7 +390,9 @@ fn walk(root: &Path, opts: &InputOptions, sources: &mut Vec<Source>, errors: &mu
         .require_git(false)
         .hidden(true)
         .follow_links(true)
-        .sort_by_file_name(|a, b| a.cmp(b))
+        // Not sorted: `load` sorts documents and errors by id at the end,
+        // and the walker's sort took each file's name off its path at every
+        // comparison (a tenth of the load of 20,000 files, on one thread).
         .build();
     for entry in walker {
         match entry {
@@ -634,7 +636,9 @@ fn truncate(mut text: String, max: usize, warnings: &mut Vec<String>) -> String 
 /// character boundary), with one warning counting them.
 fn cut_long_lines(text: String, max: usize, warnings: &mut Vec<String>) -> String {
     let max = max.max(1);
-    if !text.split('\n').any(|line| line.len() > max) {
+    // A text no longer than the limit has no line over it: most files are
+    // not searched for line breaks at all.
+    if text.len() <= max || !text.split('\n').any(|line| line.len() > max) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
