@@ -188,7 +188,7 @@ const ASCII_CLASS: [AsciiClass; 128] = {
 /// `unicode_word_indices`. Words are copied as they are: `normalize`
 /// lowercases the whole text at the end.
 ///
-/// The word bytes are found eight at a time into a bitmap
+/// The word bytes are found sixteen at a time into a bitmap
 /// ([`word_bitmap`]) and runs are read off it with bit scans: a loop
 /// testing byte by byte mispredicted a branch at both ends of every word,
 /// which cost more than the rest of normalization.
@@ -209,19 +209,18 @@ fn ascii_words(text: &str, from: usize, to: usize, out: &mut NormalizedText) {
             end = next_bit(&bitmap, end, len, false).unwrap_or(len);
             // A run goes on across one middle character between two
             // letters or two digits; `end - 1` is the last consumed. Only
-            // a middle character between word bytes can join (the bitmap
-            // says so without a branch that mispredicts at every comma).
-            if end + 1 < len && bit(&between, end) {
+            // a middle character between word bytes can join, and the
+            // `between` bitmap marks exactly those (without a branch that
+            // mispredicts at every comma).
+            if end < len && bit(&between, end) {
                 let at = from + end;
-                let mid = class(bytes[at]);
-                if matches!(mid, MidLetter | MidNumLet | MidNum) {
-                    let (last, next) = (class(bytes[at - 1]), class(bytes[at + 1]));
-                    let joins = (last == Letter && next == Letter && mid != MidNum)
-                        || (last == Digit && next == Digit && mid != MidLetter);
-                    if joins {
-                        end += 2;
-                        continue;
-                    }
+                let (last, mid, next) =
+                    (class(bytes[at - 1]), class(bytes[at]), class(bytes[at + 1]));
+                let joins = (last == Letter && next == Letter && mid != MidNum)
+                    || (last == Digit && next == Digit && mid != MidLetter);
+                if joins {
+                    end += 2;
+                    continue;
                 }
             }
             break;
