@@ -40,7 +40,9 @@ pub const VERIFY_BATCH: usize = 4096;
 /// Hands the allocator's free pages back to the system. Between stages a
 /// large scan frees hundreds of megabytes in small blocks (texts read,
 /// candidate keys, units) that glibc keeps mapped; the next stage's
-/// allocations would then add to the peak instead of reusing them.
+/// allocations would then add to the peak instead of reusing them. (The
+/// `dedup` binary runs on jemalloc, which returns pages as they are freed;
+/// this serves library users on glibc's allocator.)
 fn return_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases memory no allocation holds.
