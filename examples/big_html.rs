@@ -133,6 +133,7 @@ fn main() {
             a: ids[a].clone(),
             b: ids[b].clone(),
             verdict: Verdict::ALL[k % 4],
+            tier: Default::default(),
             score: 0.5 + rng.below(50) as f64 / 100.0,
             jaccard: rng.below(100) as f64 / 100.0,
             containment_a_in_b: rng.below(100) as f64 / 100.0,

@@ -33,6 +33,7 @@ pub mod params;
 pub mod pipeline;
 pub mod provenance;
 pub mod report;
+pub mod semantic;
 pub mod shingle;
 pub mod sketch;
 pub mod units;

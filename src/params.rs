@@ -151,6 +151,36 @@ pub struct Params {
     /// What a scan learns from the whole collection: common bigrams,
     /// boilerplate sentences.
     pub collection: CollectionParams,
+    /// The semantic tier's rule.
+    pub semantic: SemanticParams,
+}
+
+/// The semantic tier's rule: a pair the lexical tiers compared but did not
+/// report is a finding when enough of its sentences are each other's
+/// nearest meaning, in order. Measured on every shared set and fixture
+/// (docs/semantic.md); none of them was fitted alone.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SemanticParams {
+    /// Whether the tier runs (`--no-semantic` turns it off).
+    pub enabled: bool,
+    /// Lowest cosine of an aligned sentence pair.
+    pub min_cosine: f64,
+    /// Fewest aligned sentence pairs: one or two sentences of a topic are
+    /// close in meaning by chance.
+    pub min_links: usize,
+    /// Lowest share of each side's sentences aligned.
+    pub min_coverage: f64,
+}
+
+impl Default for SemanticParams {
+    fn default() -> Self {
+        SemanticParams {
+            enabled: true,
+            min_cosine: 0.6,
+            min_links: 3,
+            min_coverage: 0.5,
+        }
+    }
 }
 
 /// When a content bigram is too common in the collection to be evidence of
@@ -251,6 +281,7 @@ impl Params {
             },
             align: AlignParams::default(),
             collection: CollectionParams::default(),
+            semantic: SemanticParams::default(),
         })
     }
 
@@ -297,6 +328,9 @@ struct Flat {
     rarity: RarityParams,
     rewrite_tier: bool,
     seed: u64,
+    /// Not in reports before the semantic tier (off then).
+    #[serde(default = "semantic_off", serialize_with = "keys_sorted")]
+    semantic: SemanticParams,
     shingle_size: usize,
     threshold: f64,
     /// Not in reports of schema version 1 (always the default there).
@@ -313,6 +347,13 @@ fn keys_sorted<T: Serialize, S: Serializer>(
     serde_json::to_value(value)
         .map_err(serde::ser::Error::custom)?
         .serialize(s)
+}
+
+fn semantic_off() -> SemanticParams {
+    SemanticParams {
+        enabled: false,
+        ..SemanticParams::default()
+    }
 }
 
 fn default_unit_max_tokens() -> usize {
@@ -339,6 +380,7 @@ impl Serialize for Params {
             rarity: self.collection.rarity,
             rewrite_tier: f.rewrite_tier,
             seed: f.seed,
+            semantic: self.semantic,
             shingle_size: f.shingle_size,
             threshold: d.threshold,
             unit_max_tokens: f.unit_max_tokens,
@@ -378,6 +420,7 @@ impl<'de> Deserialize<'de> for Params {
                 rarity: x.rarity,
                 boilerplate: x.boilerplate,
             },
+            semantic: x.semantic,
         })
     }
 }

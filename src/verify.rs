@@ -7,7 +7,7 @@ use crate::align::{align, best_window, merge_crossing, UnitPassage, WindowGoal, 
 use crate::candidates::{CandidatePair, CommonBigrams};
 use crate::features::Features;
 use crate::input::Document;
-use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Verdict};
+use crate::model::{round4, Finding, MatchKind, Passage, SentencePair, Tier, Verdict};
 use crate::normalize::NormalizedText;
 use crate::params::Params;
 use crate::provenance::quotation::quotations;
@@ -729,7 +729,34 @@ fn finding_in_order(
     fa.shingles(a);
     fb.shingles(b);
     let e = evaluate((fa, ua), (fb, ub), params, common);
-    let (verdict, score) = decide(&e, params)?;
+    // What the lexical tiers do not report, the semantic tier may: a pair
+    // they compared whose sentences mean the same, in order.
+    let (tier, verdict, score, coverage_a, coverage_b, passages) = match decide(&e, params) {
+        Some((verdict, score)) => (
+            Tier::Lexical,
+            verdict,
+            score,
+            e.coverage_a,
+            e.coverage_b,
+            report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
+        ),
+        None if params.semantic.enabled => {
+            let model = crate::semantic::model();
+            if !(model.speaks(&fa.language.code) && model.speaks(&fb.language.code)) {
+                return None;
+            }
+            let m = crate::semantic::compare_with(model, &a.text, &b.text, &params.semantic)?;
+            (
+                Tier::Semantic,
+                m.verdict,
+                m.score,
+                m.coverage_a,
+                m.coverage_b,
+                m.passages,
+            )
+        }
+        None => return None,
+    };
     let contained = |own: usize| {
         if own == 0 {
             0.0
@@ -737,7 +764,6 @@ fn finding_in_order(
             e.shared_bigrams as f64 / own as f64
         }
     };
-    let passages = report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs);
     let spans_a: Vec<[usize; 2]> = passages.iter().map(|p| p.a).collect();
     let spans_b: Vec<[usize; 2]> = passages.iter().map(|p| p.b).collect();
     let cohesion = Cohesion {
@@ -746,9 +772,9 @@ fn finding_in_order(
     };
     let shape = PairShape {
         verdict,
-        coverage_a: e.coverage_a,
-        coverage_b: e.coverage_b,
-        passages: e.passages.len(),
+        coverage_a,
+        coverage_b,
+        passages: passages.len(),
         containment_a: contained(fa.bigrams.len()),
         containment_b: contained(fb.bigrams.len()),
         cohesion,
@@ -767,12 +793,13 @@ fn finding_in_order(
         a: a.id.clone(),
         b: b.id.clone(),
         verdict,
+        tier,
         score: round4(score),
         jaccard: round4(e.sets.jaccard),
         containment_a_in_b: round4(e.sets.containment_a_in_b),
         containment_b_in_a: round4(e.sets.containment_b_in_a),
-        coverage_a: round4(e.coverage_a),
-        coverage_b: round4(e.coverage_b),
+        coverage_a: round4(coverage_a),
+        coverage_b: round4(coverage_b),
         source: prov.source,
         confidence: prov.confidence,
         evidence: prov.evidence,

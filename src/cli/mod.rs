@@ -169,6 +169,15 @@ pub struct DetectArgs {
     /// compared when either of its documents keeps it.
     #[arg(long, value_name = "N", default_value_t = dedup::params::DEFAULT_MAX_PARTNERS)]
     pub max_partners: usize,
+    /// Skip the semantic tier: sentence meaning, tried on the pairs the
+    /// lexical tiers compare and do not report.
+    #[arg(long)]
+    pub no_semantic: bool,
+    /// The semantic tier's static embedding model: a directory holding a
+    /// BPE `tokenizer.json` and one `.safetensors` table (default: the
+    /// built-in WordLlama l2_supercat, 128 dimensions).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -191,6 +200,11 @@ impl DetectArgs {
         }
         p.candidates.all_pairs = self.all_pairs.unwrap_or(0);
         p.candidates.max_partners = self.max_partners;
+        // The semantic tier verifies the rewrite tier's candidates.
+        p.semantic.enabled = !self.no_semantic && !self.no_rewrite;
+        if let (Some(dir), true) = (&self.model, p.semantic.enabled) {
+            dedup::semantic::set_model(dedup::semantic::StaticModel::load(dir)?);
+        }
         Ok(p)
     }
 }

@@ -47,6 +47,25 @@ impl std::fmt::Display for Verdict {
     }
 }
 
+/// Which tier found a finding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Shared words: shingles, content terms, verbatim runs.
+    #[default]
+    Lexical,
+    /// Shared meaning: sentence vectors aligned in order.
+    Semantic,
+}
+
+impl Tier {
+    /// Whether this is the lexical tier (left out of reports, which had no
+    /// tier before the semantic one).
+    pub fn is_lexical(&self) -> bool {
+        *self == Tier::Lexical
+    }
+}
+
 /// Whether a passage was copied word for word or reworded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -117,6 +136,10 @@ pub struct Finding {
     pub b: String,
     /// The kind of reuse.
     pub verdict: Verdict,
+    /// The tier that found it: `semantic` in reports, or absent for the
+    /// lexical tiers.
+    #[serde(default, skip_serializing_if = "Tier::is_lexical")]
+    pub tier: Tier,
     /// Strength in `[0, 1]`: 1 for exact, the exact Jaccard for
     /// near-duplicates at or above the threshold, the alignment score
     /// otherwise.

@@ -6,7 +6,8 @@ pub mod finding;
 pub mod report;
 
 pub use finding::{
-    round4, Cluster, ClusterMember, Evidence, Finding, MatchKind, Passage, SentencePair, Verdict,
+    round4, Cluster, ClusterMember, Evidence, Finding, MatchKind, Passage, SentencePair, Tier,
+    Verdict,
 };
 pub use report::{
     DocumentInfo, ProvenanceEdge, ProvenanceGraph, Report, Stats, Summary, SCHEMA_VERSION,

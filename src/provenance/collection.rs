@@ -538,6 +538,7 @@ mod tests {
             a: a.into(),
             b: b.into(),
             verdict: Verdict::PartialReuse,
+            tier: Default::default(),
             score,
             jaccard: 0.1,
             containment_a_in_b: 0.2,

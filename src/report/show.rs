@@ -85,8 +85,9 @@ pub fn write_pair(
     let width = opts.width.max(40);
     let verdict = f.verdict.as_str();
     let head = format!(
-        "#{} {verdict}  score {:.2}  {} <-> {}",
+        "#{} {verdict}{}  score {:.2}  {} <-> {}",
         index + 1,
+        super::text::tier_note(f),
         f.score,
         f.a,
         f.b

@@ -194,7 +194,21 @@ fn params_line(params: &Params) -> Option<String> {
     } else {
         "; rewrite tier off"
     });
+    line.push_str(if params.semantic.enabled {
+        "; semantic tier on"
+    } else {
+        "; semantic tier off"
+    });
     Some(line)
+}
+
+/// ` (semantic tier)` after the verdict of a finding the semantic tier
+/// made; nothing for the lexical tiers.
+pub fn tier_note(f: &Finding) -> &'static str {
+    match f.tier {
+        crate::model::Tier::Semantic => " (semantic tier)",
+        crate::model::Tier::Lexical => "",
+    }
 }
 
 /// One finding: header, provenance, passages.
@@ -206,9 +220,10 @@ pub fn write_finding(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "#{} {}  score {:.2}  {} <-> {}",
+        "#{} {}{}  score {:.2}  {} <-> {}",
         index + 1,
         f.verdict,
+        tier_note(f),
         f.score,
         f.a,
         f.b

@@ -497,9 +497,14 @@ pub(super) fn render_finding(
     h.push_str("</nav>\n");
     let _ = writeln!(
         h,
-        "<h2>#{n} <span class=\"verdict v-{}\">{}</span> <span class=\"pair\">{} ↔ {}</span></h2>",
+        "<h2>#{n} <span class=\"verdict v-{}\">{}</span>{} <span class=\"pair\">{} ↔ {}</span></h2>",
         f.verdict,
         f.verdict,
+        if f.tier == crate::model::Tier::Semantic {
+            " <span class=\"tier\" title=\"found by sentence meaning, not shared words\">semantic tier</span>"
+        } else {
+            ""
+        },
         esc(&f.a),
         esc(&f.b)
     );

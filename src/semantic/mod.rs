@@ -1,0 +1,147 @@
+//! The semantic tier: sentence vectors from a static embedding model
+//! (WordLlama by default, built into the binary), candidate pairs from
+//! approximate neighbours among them, and a monotone alignment of
+//! sentences by cosine. It finds what rewords most words: a human
+//! paraphrase keeps the meaning of each sentence, in order, but few of its
+//! words.
+//!
+//! Stages: [`model`] (table and tokenizer) → [`embed`] (sentences and
+//! their vectors) → [`align`] (the chain of sentence pairs).
+
+pub mod align;
+pub mod embed;
+pub mod model;
+
+pub use align::{chain, coverage, Link};
+pub use embed::{embed, SentenceVectors};
+pub use model::StaticModel;
+
+use std::sync::OnceLock;
+
+use crate::model::{MatchKind, Passage, SentencePair, Verdict};
+use crate::params::SemanticParams;
+
+/// The model a run embeds with, when not the built-in one.
+static ACTIVE: OnceLock<&'static StaticModel> = OnceLock::new();
+
+/// Makes `model` the one every later comparison uses (`--model DIR`).
+/// Returns false, changing nothing, when a model was already chosen.
+pub fn set_model(model: StaticModel) -> bool {
+    ACTIVE.set(Box::leak(Box::new(model))).is_ok()
+}
+
+/// The model comparisons use: the one given to [`set_model`], else the
+/// built-in one.
+pub fn model() -> &'static StaticModel {
+    ACTIVE.get().copied().unwrap_or_else(StaticModel::builtin)
+}
+
+/// What the semantic tier found in a pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SemanticMatch {
+    /// Paraphrase when both sides are mostly aligned, else partial reuse.
+    pub verdict: Verdict,
+    /// Mean cosine of the links times the longer side's aligned share.
+    pub score: f64,
+    /// Share of `a`'s words in aligned sentences.
+    pub coverage_a: f64,
+    /// Share of `b`'s words in aligned sentences.
+    pub coverage_b: f64,
+    /// The aligned sentences, runs of consecutive links one passage each.
+    pub passages: Vec<Passage>,
+}
+
+/// Compares two texts by meaning. A finding needs `min_links` mutually
+/// nearest sentence pairs in order, at `min_cosine` or more, that are at
+/// least `min_coverage` of each side's sentences.
+pub fn compare(a: &str, b: &str, params: &SemanticParams) -> Option<SemanticMatch> {
+    let model = model();
+    compare_with(model, a, b, params)
+}
+
+/// [`compare`] with a given model.
+pub fn compare_with(
+    model: &StaticModel,
+    a: &str,
+    b: &str,
+    params: &SemanticParams,
+) -> Option<SemanticMatch> {
+    let (va, vb) = (embed(model, a), embed(model, b));
+    if va.len().min(vb.len()) < params.min_links {
+        return None;
+    }
+    let links = chain(&va, &vb, params.min_cosine as f32);
+    // Both sides: a short answer and a longer one on the same question
+    // align most of the short one's sentences by topic alone (clough-dev's
+    // independent answers did), so meaning alone makes no partial finding.
+    let share = links.len() as f64 / va.len().max(vb.len()) as f64;
+    if links.len() < params.min_links || share < params.min_coverage {
+        return None;
+    }
+    let (coverage_a, coverage_b) = coverage(&va, &vb, &links);
+    let mostly = crate::verify::MOSTLY_COVERED;
+    let verdict = if coverage_a >= mostly && coverage_b >= mostly {
+        Verdict::Paraphrase
+    } else {
+        Verdict::PartialReuse
+    };
+    let mean = links.iter().map(|l| l.cosine as f64).sum::<f64>() / links.len() as f64;
+    Some(SemanticMatch {
+        verdict,
+        score: mean * share.min(1.0),
+        coverage_a,
+        coverage_b,
+        passages: passages(a, b, &va, &vb, &links),
+    })
+}
+
+/// Runs of consecutive links (next sentence on both sides), one passage
+/// each, with every link as a sentence pair carrying its cosine.
+fn passages(
+    a: &str,
+    b: &str,
+    va: &SentenceVectors,
+    vb: &SentenceVectors,
+    links: &[Link],
+) -> Vec<Passage> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < links.len() {
+        let mut end = k + 1;
+        while end < links.len()
+            && links[end].a == links[end - 1].a + 1
+            && links[end].b == links[end - 1].b + 1
+        {
+            end += 1;
+        }
+        let run = &links[k..end];
+        let span = |v: &SentenceVectors, i: usize| v.spans[i].map(|x| x as usize);
+        let ra = [span(va, run[0].a)[0], span(va, run[run.len() - 1].a)[1]];
+        let rb = [span(vb, run[0].b)[0], span(vb, run[run.len() - 1].b)[1]];
+        let mean = run.iter().map(|l| l.cosine as f64).sum::<f64>() / run.len() as f64;
+        out.push(Passage {
+            a: ra,
+            b: rb,
+            similarity: crate::model::round4(mean),
+            kind: MatchKind::Reworded,
+            text_a: a[ra[0]..ra[1]].to_string(),
+            text_b: b[rb[0]..rb[1]].to_string(),
+            reason: format!(
+                "{} sentence pair{} of the same meaning (mean cosine {:.2})",
+                run.len(),
+                if run.len() == 1 { "" } else { "s" },
+                mean
+            ),
+            pairs: run
+                .iter()
+                .map(|l| SentencePair {
+                    a: span(va, l.a),
+                    b: span(vb, l.b),
+                    similarity: crate::model::round4(l.cosine as f64),
+                })
+                .collect(),
+        });
+        k = end;
+    }
+    out
+}
