@@ -7,9 +7,10 @@ use ahash::AHashMap;
 
 use super::model::StaticModel;
 
-/// Words whose tokens a thread keeps; past this the cache starts again, so
-/// a corpus of made-up words cannot grow it without bound.
-const CACHE_WORDS: usize = 1 << 16;
+/// Words whose tokens a thread keeps (about 12 MB); past this the cache
+/// starts again, so a corpus of made-up words cannot grow it without
+/// bound.
+const CACHE_WORDS: usize = 1 << 18;
 
 /// Sentences of fewer words carry too little meaning to align.
 pub const MIN_WORDS: usize = 4;
@@ -83,6 +84,15 @@ pub fn sentence_spans(text: &str) -> Vec<[usize; 2]> {
     out
 }
 
+/// How many sentences [`embed`] would embed (those of at least
+/// [`MIN_WORDS`] words).
+pub fn sentence_count(text: &str) -> usize {
+    sentence_spans(text)
+        .iter()
+        .filter(|&&[s, e]| text[s..e].split_whitespace().nth(MIN_WORDS - 1).is_some())
+        .count()
+}
+
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<[usize; 2]>) {
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
@@ -93,20 +103,23 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<[usize; 2]>)
 }
 
 thread_local! {
-    /// Per-thread memo of word tokens: (model id, word → range in `ids`).
+    /// Per-thread memo of word tokens: (model id, word hash → range in
+    /// `ids`). Keys are 64-bit hashes, not the words: two words of one
+    /// cache colliding is a one-in-10^9 event, and costs one word's vector.
     static CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
 }
 
 #[derive(Default)]
 struct WordCache {
     model: u64,
-    words: AHashMap<Box<str>, (u32, u32)>,
+    words: AHashMap<u64, (u32, u32)>,
     ids: Vec<u32>,
 }
 
 /// Adds the rows of `word`'s tokens to `sum`; returns how many tokens.
 fn add_word(model: &StaticModel, cache: &mut WordCache, word: &str, sum: &mut [f32]) -> usize {
-    let (from, len) = match cache.words.get(word) {
+    let key = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
+    let (from, len) = match cache.words.get(&key) {
         Some(&r) => r,
         None => {
             if cache.words.len() >= CACHE_WORDS {
@@ -116,14 +129,12 @@ fn add_word(model: &StaticModel, cache: &mut WordCache, word: &str, sum: &mut [f
             let from = cache.ids.len();
             model.word_tokens(word, &mut cache.ids);
             let r = (from as u32, (cache.ids.len() - from) as u32);
-            cache.words.insert(word.into(), r);
+            cache.words.insert(key, r);
             r
         }
     };
     for &id in &cache.ids[from as usize..(from + len) as usize] {
-        for (s, r) in sum.iter_mut().zip(model.row(id)) {
-            *s += r;
-        }
+        model.add_row(id, sum);
     }
     len as usize
 }
@@ -199,6 +210,11 @@ mod tests {
             ]
         );
         assert!(sentence_spans("").is_empty());
+        assert_eq!(sentence_count(t), 0);
+        assert_eq!(
+            sentence_count("One two three four. Five six. Seven eight nine ten."),
+            2
+        );
         assert_eq!(sentence_spans("東京です。大阪です。").len(), 2);
     }
 

@@ -50,9 +50,14 @@ pub struct StaticModel {
     /// the directory given.
     pub name: String,
     dims: usize,
-    /// `vocab × dims` rows, dequantized.
-    table: Vec<f32>,
+    /// `vocab × dims` rows in int8, each with its scale: a quarter of the
+    /// f32 table's memory, so more of it stays in cache (lookups of rows
+    /// are most of the time of embedding).
+    table: Vec<i8>,
+    scales: Vec<f32>,
     vocab: AHashMap<String, u32>,
+    /// The pieces of one character, for the first step of BPE.
+    chars: AHashMap<char, u32>,
     /// `(left, right) → (rank, merged)`.
     merges: AHashMap<(u32, u32), (u32, u32)>,
     /// The `<0x00>`..`<0xFF>` pieces, when the vocabulary has them.
@@ -188,12 +193,25 @@ impl StaticModel {
             .as_ref()
             .and_then(|u| vocab.get(u).copied());
         let (dims, table) = read_table(table, rows).map_err(bad)?;
+        let (table, scales) = quantize(&table, dims);
+        let chars = vocab
+            .iter()
+            .filter_map(|(piece, &id)| {
+                let mut cs = piece.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Some((c, id)),
+                    _ => None,
+                }
+            })
+            .collect();
         Ok(StaticModel {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name: name.to_string(),
             dims,
             table,
+            scales,
             vocab,
+            chars,
             merges,
             bytes: all_bytes.then_some(bytes),
             unk,
@@ -216,21 +234,21 @@ impl StaticModel {
         self.id
     }
 
-    /// The row of token `id`.
-    pub fn row(&self, id: u32) -> &[f32] {
+    /// Adds the row of token `id` to `sum` (`dims` long).
+    pub fn add_row(&self, id: u32, sum: &mut [f32]) {
         let at = id as usize * self.dims;
-        &self.table[at..at + self.dims]
+        let scale = self.scales[id as usize];
+        for (s, &q) in sum.iter_mut().zip(&self.table[at..at + self.dims]) {
+            *s += q as f32 * scale;
+        }
     }
 
     /// Tokens of one whitespace-free word, as the tokenizer cuts
     /// `"▁" + word`, appended to `out`.
     pub fn word_tokens(&self, word: &str, out: &mut Vec<u32>) {
         let start = out.len();
-        let mut piece = String::with_capacity(word.len() + 3);
         for c in std::iter::once(SPACE).chain(word.chars()) {
-            piece.clear();
-            piece.push(c);
-            if let Some(&id) = self.vocab.get(piece.as_str()) {
+            if let Some(&id) = self.chars.get(&c) {
                 out.push(id);
             } else if let Some(bytes) = &self.bytes {
                 let mut buf = [0u8; 4];
@@ -280,6 +298,24 @@ fn parse_languages(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_string)
         .collect()
+}
+
+/// Rows as int8 with one scale each (max |x| / 127): exact for a table
+/// stored that way, within half a step of 1/127 of the row's largest value
+/// for an F32 or F16 one.
+fn quantize(table: &[f32], dims: usize) -> (Vec<i8>, Vec<f32>) {
+    let mut q = Vec::with_capacity(table.len());
+    let mut scales = Vec::with_capacity(table.len() / dims);
+    for row in table.chunks_exact(dims) {
+        let max = row.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+        q.extend(
+            row.iter()
+                .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
+        );
+        scales.push(scale);
+    }
+    (q, scales)
 }
 
 /// Reads `embedding.weight` (and `embedding.scale` for I8) into f32 rows.
