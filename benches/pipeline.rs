@@ -14,20 +14,12 @@ use dedup::sketch::MinHasher;
 use dedup::units::{UnitExtractor, UnitParams};
 use dedup::verify::evaluate;
 use dedup::{Document, Params};
-use std::path::Path;
+
+mod common;
 
 /// The sample articles: real news prose, about 40 KB in all.
 fn sample_texts() -> Vec<String> {
-    let mut paths: Vec<_> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"))
-            .expect("samples/")
-            .map(|e| e.unwrap().path())
-            .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
+    common::texts("samples")
 }
 
 fn hot_loop(c: &mut Criterion) {

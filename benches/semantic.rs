@@ -8,19 +8,9 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dedup::params::SemanticParams;
 use dedup::semantic::{compare_with, embed, StaticModel};
-use std::path::Path;
+mod common;
 
-fn texts(dir: &str) -> Vec<String> {
-    let mut paths: Vec<_> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
-        .expect("fixture directory")
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
+use common::texts;
 
 fn semantic(c: &mut Criterion) {
     let model = StaticModel::builtin();
