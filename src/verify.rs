@@ -731,13 +731,18 @@ fn finding_in_order(
     let e = evaluate((fa, ua), (fb, ub), params, common);
     // What the lexical tiers do not report, the semantic tier may: a pair
     // they compared whose sentences mean the same, in order.
-    let (tier, verdict, score, coverage_a, coverage_b, passages) = match decide(&e, params) {
+    // `aligned` counts the passages the decision saw: the lexical tier's
+    // unit passages (before runs join them for the report), or the semantic
+    // tier's runs of sentence pairs.
+    let (tier, verdict, score, coverage_a, coverage_b, aligned, passages) = match decide(&e, params)
+    {
         Some((verdict, score)) => (
             Tier::Lexical,
             verdict,
             score,
             e.coverage_a,
             e.coverage_b,
+            e.passages.len(),
             report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
         ),
         None if params.semantic.enabled => {
@@ -745,13 +750,14 @@ fn finding_in_order(
             if !(model.speaks(&fa.language.code) && model.speaks(&fb.language.code)) {
                 return None;
             }
-            let m = crate::semantic::compare_with(model, &a.text, &b.text, &params.semantic)?;
+            let m = crate::semantic::compare(model, &a.text, &b.text, &params.semantic)?;
             (
                 Tier::Semantic,
                 m.verdict,
                 m.score,
                 m.coverage_a,
                 m.coverage_b,
+                m.passages.len(),
                 m.passages,
             )
         }
@@ -774,7 +780,7 @@ fn finding_in_order(
         verdict,
         coverage_a,
         coverage_b,
-        passages: passages.len(),
+        passages: aligned,
         containment_a: contained(fa.bigrams.len()),
         containment_b: contained(fb.bigrams.len()),
         cohesion,
