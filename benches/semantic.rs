@@ -7,7 +7,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dedup::params::SemanticParams;
-use dedup::semantic::{compare_with, embed, StaticModel};
+use dedup::semantic::{compare, embed, StaticModel};
 mod common;
 
 use common::texts;
@@ -30,12 +30,12 @@ fn semantic(c: &mut Criterion) {
     let params = SemanticParams::default();
     let (a, b) = (&samples[0], &samples[1]);
     c.bench_function("semantic/compare_news_pair", |bench| {
-        bench.iter(|| black_box(compare_with(model, black_box(a), black_box(b), &params)))
+        bench.iter(|| black_box(compare(model, black_box(a), black_box(b), &params)))
     });
     let para = texts("tests/data/para/docs");
     c.bench_function("semantic/compare_passage_pair", |bench| {
         bench.iter(|| {
-            black_box(compare_with(
+            black_box(compare(
                 model,
                 black_box(&para[0]),
                 black_box(&para[1]),

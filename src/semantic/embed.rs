@@ -84,13 +84,16 @@ pub fn sentence_spans(text: &str) -> Vec<[usize; 2]> {
     out
 }
 
-/// How many sentences [`embed`] would embed (those of at least
-/// [`MIN_WORDS`] words).
-pub fn sentence_count(text: &str) -> usize {
+/// The sentences [`embed`] embeds: those of at least [`MIN_WORDS`] words,
+/// as byte ranges with their word counts.
+pub fn sentences(text: &str) -> Vec<([usize; 2], u32)> {
     sentence_spans(text)
-        .iter()
-        .filter(|&&[s, e]| text[s..e].split_whitespace().nth(MIN_WORDS - 1).is_some())
-        .count()
+        .into_iter()
+        .filter_map(|[s, e]| {
+            let words = text[s..e].split_whitespace().count();
+            (words >= MIN_WORDS).then_some(([s, e], words as u32))
+        })
+        .collect()
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<[usize; 2]>) {
@@ -141,6 +144,16 @@ fn add_word(model: &StaticModel, cache: &mut WordCache, word: &str, sum: &mut [f
 
 /// Embeds the sentences of `text` of at least [`MIN_WORDS`] words.
 pub fn embed(model: &StaticModel, text: &str) -> SentenceVectors {
+    embed_sentences(model, text, &sentences(text))
+}
+
+/// Embeds the given [`sentences`] of `text` (a sentence of no token of the
+/// model is left out).
+pub fn embed_sentences(
+    model: &StaticModel,
+    text: &str,
+    sentences: &[([usize; 2], u32)],
+) -> SentenceVectors {
     let dims = model.dims();
     let mut out = SentenceVectors {
         dims,
@@ -154,11 +167,7 @@ pub fn embed(model: &StaticModel, text: &str) -> SentenceVectors {
             };
         }
         let mut sum = vec![0f32; dims];
-        for [s, e] in sentence_spans(text) {
-            let words = text[s..e].split_whitespace().count();
-            if words < MIN_WORDS {
-                continue;
-            }
+        for &([s, e], words) in sentences {
             sum.iter_mut().for_each(|x| *x = 0.0);
             let mut tokens = 0;
             for w in text[s..e].split_whitespace() {
@@ -169,7 +178,7 @@ pub fn embed(model: &StaticModel, text: &str) -> SentenceVectors {
                 continue;
             }
             out.spans.push([s as u32, e as u32]);
-            out.words.push(words as u32);
+            out.words.push(words);
             out.vectors.extend(sum.iter().map(|x| x / norm));
         }
     });
@@ -210,10 +219,10 @@ mod tests {
             ]
         );
         assert!(sentence_spans("").is_empty());
-        assert_eq!(sentence_count(t), 0);
+        assert!(sentences(t).is_empty());
         assert_eq!(
-            sentence_count("One two three four. Five six. Seven eight nine ten."),
-            2
+            sentences("One two three four. Five six. Seven eight nine ten."),
+            vec![([0, 19], 4), ([30, 51], 4)]
         );
         assert_eq!(sentence_spans("東京です。大阪です。").len(), 2);
     }

@@ -1,9 +1,9 @@
 //! The semantic tier: sentence vectors from a static embedding model
-//! (WordLlama by default, built into the binary), candidate pairs from
-//! approximate neighbours among them, and a monotone alignment of
-//! sentences by cosine. It finds what rewords most words: a human
-//! paraphrase keeps the meaning of each sentence, in order, but few of its
-//! words.
+//! (WordLlama by default, built into the binary) and a monotone alignment
+//! of sentences by cosine, tried on the candidate pairs the lexical rules
+//! do not report (it has no candidate stage of its own yet). It finds what
+//! rewords most words: a human paraphrase keeps the meaning of each
+//! sentence, in order, but few of its words.
 //!
 //! Stages: [`model`] (table and tokenizer) → [`embed`] (sentences and
 //! their vectors) → [`align`] (the chain of sentence pairs).
@@ -51,29 +51,26 @@ pub struct SemanticMatch {
     pub passages: Vec<Passage>,
 }
 
-/// Compares two texts by meaning. A finding needs `min_links` mutually
-/// nearest sentence pairs in order, at `min_cosine` or more, that are at
-/// least `min_coverage` of each side's sentences.
-pub fn compare(a: &str, b: &str, params: &SemanticParams) -> Option<SemanticMatch> {
-    let model = model();
-    compare_with(model, a, b, params)
-}
-
-/// [`compare`] with a given model.
-pub fn compare_with(
+/// Compares two texts by meaning with `model`. A finding needs
+/// `min_links` mutually nearest sentence pairs in order, at `min_cosine` or
+/// more, that are at least `min_coverage` of each side's sentences.
+pub fn compare(
     model: &StaticModel,
     a: &str,
     b: &str,
     params: &SemanticParams,
 ) -> Option<SemanticMatch> {
-    // Sentence counts first (a tenth of the cost of embedding): the rule
-    // cannot hold when the shorter side has too few sentences to cover
-    // the share of the longer one.
-    let (na, nb) = (embed::sentence_count(a), embed::sentence_count(b));
-    if !could_hold(na, nb, params) {
+    // Sentences first (a tenth of the cost of embedding): the rule cannot
+    // hold when the shorter side has too few to cover the share of the
+    // longer one.
+    let (sa, sb) = (embed::sentences(a), embed::sentences(b));
+    if !could_hold(sa.len(), sb.len(), params) {
         return None;
     }
-    let (va, vb) = (embed(model, a), embed(model, b));
+    let (va, vb) = (
+        embed::embed_sentences(model, a, &sa),
+        embed::embed_sentences(model, b, &sb),
+    );
     if !could_hold(va.len(), vb.len(), params) {
         return None;
     }

@@ -55,7 +55,6 @@ pub struct StaticModel {
     /// are most of the time of embedding).
     table: Vec<i8>,
     scales: Vec<f32>,
-    vocab: AHashMap<String, u32>,
     /// The pieces of one character, for the first step of BPE.
     chars: AHashMap<char, u32>,
     /// `(left, right) → (rank, merged)`.
@@ -75,7 +74,7 @@ impl std::fmt::Debug for StaticModel {
         f.debug_struct("StaticModel")
             .field("name", &self.name)
             .field("dims", &self.dims)
-            .field("vocab", &self.vocab.len())
+            .field("vocab", &self.scales.len())
             .finish()
     }
 }
@@ -192,8 +191,7 @@ impl StaticModel {
             .unk_token
             .as_ref()
             .and_then(|u| vocab.get(u).copied());
-        let (dims, table) = read_table(table, rows).map_err(bad)?;
-        let (table, scales) = quantize(&table, dims);
+        let (dims, table, scales) = read_table(table, rows).map_err(bad)?;
         let chars = vocab
             .iter()
             .filter_map(|(piece, &id)| {
@@ -210,7 +208,6 @@ impl StaticModel {
             dims,
             table,
             scales,
-            vocab,
             chars,
             merges,
             bytes: all_bytes.then_some(bytes),
@@ -300,9 +297,8 @@ fn parse_languages(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Rows as int8 with one scale each (max |x| / 127): exact for a table
-/// stored that way, within half a step of 1/127 of the row's largest value
-/// for an F32 or F16 one.
+/// Rows as int8 with one scale each (max |x| / 127), within half a step
+/// of 1/127 of the row's largest value.
 fn quantize(table: &[f32], dims: usize) -> (Vec<i8>, Vec<f32>) {
     let mut q = Vec::with_capacity(table.len());
     let mut scales = Vec::with_capacity(table.len() / dims);
@@ -318,8 +314,19 @@ fn quantize(table: &[f32], dims: usize) -> (Vec<i8>, Vec<f32>) {
     (q, scales)
 }
 
-/// Reads `embedding.weight` (and `embedding.scale` for I8) into f32 rows.
-fn read_table(bytes: &[u8], rows: usize) -> std::result::Result<(usize, Vec<f32>), String> {
+/// Little-endian f32 values.
+fn f32s(data: &[u8]) -> Vec<f32> {
+    data.chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// Reads `embedding.weight` as int8 rows and their scales: an I8 table
+/// (with `embedding.scale`) as stored, an F32 or F16 one quantized.
+fn read_table(
+    bytes: &[u8],
+    rows: usize,
+) -> std::result::Result<(usize, Vec<i8>, Vec<f32>), String> {
     let file = SafeTensors::deserialize(bytes).map_err(|e| format!("embedding table: {e}"))?;
     let weight = file
         .tensor("embedding.weight")
@@ -336,34 +343,27 @@ fn read_table(bytes: &[u8], rows: usize) -> std::result::Result<(usize, Vec<f32>
         ));
     }
     let data = weight.data();
-    let table: Vec<f32> = match weight.dtype() {
-        Dtype::F32 => data
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect(),
-        Dtype::F16 => data
-            .chunks_exact(2)
-            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
-            .collect(),
+    let (table, scales) = match weight.dtype() {
+        Dtype::F32 => quantize(&f32s(data), dims),
+        Dtype::F16 => {
+            let table: Vec<f32> = data
+                .chunks_exact(2)
+                .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+                .collect();
+            quantize(&table, dims)
+        }
         Dtype::I8 => {
             let scale = file
                 .tensor("embedding.scale")
                 .map_err(|e| format!("an I8 table needs embedding.scale: {e}"))?;
-            let scales: Vec<f32> = scale
-                .data()
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
+            let scales = f32s(scale.data());
             if scales.len() != n {
                 return Err(format!(
                     "embedding.scale has {} rows, wants {n}",
                     scales.len()
                 ));
             }
-            data.chunks_exact(dims)
-                .zip(&scales)
-                .flat_map(|(row, &s)| row.iter().map(move |&q| q as i8 as f32 * s))
-                .collect()
+            (data.iter().map(|&q| q as i8).collect(), scales)
         }
         other => {
             return Err(format!(
@@ -371,10 +371,10 @@ fn read_table(bytes: &[u8], rows: usize) -> std::result::Result<(usize, Vec<f32>
             ))
         }
     };
-    if table.len() != n * dims {
+    if table.len() != n * dims || scales.len() != n {
         return Err("embedding.weight is truncated".to_string());
     }
-    Ok((dims, table))
+    Ok((dims, table, scales))
 }
 
 #[cfg(test)]
@@ -385,7 +385,7 @@ mod tests {
     fn builtin_model_loads() {
         let m = StaticModel::builtin();
         assert_eq!(m.dims(), 128);
-        assert_eq!(m.vocab.len(), 32000);
+        assert_eq!(m.scales.len(), 32000);
         assert!(m.bytes.is_some());
     }
 
