@@ -7,6 +7,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn para(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,15 +24,23 @@ fn files() -> Vec<PathBuf> {
         .collect()
 }
 
-fn scan(extra: &[&str]) -> (Option<i32>, Value) {
-    let out = Command::cargo_bin("dedup")
+/// `dedup scan PATHS ARGS`.
+fn run(paths: &[PathBuf], args: &[&str]) -> Output {
+    Command::cargo_bin("dedup")
         .unwrap()
         .arg("scan")
-        .args(files())
-        .args(["--format", "json", "--quiet"])
-        .args(extra)
+        .args(paths)
+        .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// The JSON report of the four files, with `extra` options.
+fn scan(extra: &[&str]) -> (Option<i32>, Value) {
+    let out = run(
+        &files(),
+        &[&["--format", "json", "--quiet"], extra].concat(),
+    );
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.code(), json)
 }
@@ -89,13 +98,7 @@ fn the_model_directory_in_the_repository_is_the_built_in_model() {
 
 #[test]
 fn a_bad_model_directory_is_a_clear_error() {
-    let out = Command::cargo_bin("dedup")
-        .unwrap()
-        .arg("scan")
-        .args(files())
-        .args(["--model", "/no/such/model", "--quiet"])
-        .output()
-        .unwrap();
+    let out = run(&files(), &["--model", "/no/such/model", "--quiet"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/no/such/model"), "{err}");
@@ -103,13 +106,7 @@ fn a_bad_model_directory_is_a_clear_error() {
 
 #[test]
 fn the_text_report_names_the_tier() {
-    let out = Command::cargo_bin("dedup")
-        .unwrap()
-        .arg("scan")
-        .args(files())
-        .arg("--quiet")
-        .output()
-        .unwrap();
+    let out = run(&files(), &["--quiet"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("paraphrase (semantic tier)"), "{text}");
     assert!(text.contains("semantic tier on"), "{text}");
@@ -120,13 +117,7 @@ fn the_same_files_in_another_order_give_the_same_report() {
     let mut reversed = files();
     reversed.reverse();
     let run = |paths: &[PathBuf]| {
-        let out = Command::cargo_bin("dedup")
-            .unwrap()
-            .arg("scan")
-            .args(paths)
-            .args(["--format", "json", "--quiet", "--threads", "1"])
-            .output()
-            .unwrap();
+        let out = run(paths, &["--format", "json", "--quiet", "--threads", "1"]);
         without_stats(serde_json::from_slice(&out.stdout).unwrap())
     };
     assert_eq!(run(&files()), run(&reversed));
