@@ -56,6 +56,10 @@ pub struct Features {
     /// Winnowed shingle fingerprints: candidate keys of pairs sharing a
     /// verbatim run (see [`crate::verbatim`]).
     pub fingerprints: Vec<u64>,
+    /// The semantic tier's sentence keys (see [`crate::semantic::keys`]):
+    /// empty unless the tier is on, the model speaks the document's
+    /// language and the document is short enough.
+    pub sentence_keys: Vec<u64>,
     /// [`verbatim::unspaced_tokens`], built with the units (empty for the
     /// usual document with none).
     pub token_unspaced: OnceLock<Vec<bool>>,
@@ -136,6 +140,16 @@ impl Extractor {
         } else {
             SentenceBigrams::default()
         };
+        let sentence_keys = if self.params.rewrite_tier && self.params.semantic_keys {
+            let model = crate::semantic::model();
+            if model.speaks(&language.code) {
+                crate::semantic::keys::sentence_keys(model, text)
+            } else {
+                Vec::new()
+            }
+        } else {
+            Vec::new()
+        };
         let units = OnceLock::new();
         if !self.params.rewrite_tier {
             let _ = units.set(Vec::new());
@@ -157,6 +171,7 @@ impl Extractor {
             sentence_hashes: pending.sentence_hashes().collect(),
             boilerplate: Vec::new(),
             fingerprints,
+            sentence_keys,
             token_unspaced: OnceLock::new(),
             norm: OnceLock::new(),
         };
@@ -172,11 +187,12 @@ impl Extractor {
 
 impl Features {
     /// Frees what only candidate generation reads (content bigrams,
-    /// verbatim fingerprints, sentence hashes) once a scan knows the
-    /// document is in no candidate pair.
+    /// verbatim fingerprints, sentence keys and hashes) once a scan knows
+    /// the document is in no candidate pair.
     pub fn release_candidate_keys(&mut self) {
         self.bigrams = Vec::new();
         self.fingerprints = Vec::new();
+        self.sentence_keys = Vec::new();
         self.sentence_hashes = Vec::new();
     }
 

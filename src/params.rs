@@ -41,6 +41,10 @@ pub struct FeatureParams {
     /// The language of every document instead of detecting each one's
     /// (`--language`): it picks the rewrite tier's stopwords and stemmer.
     pub language: Option<LanguageCode>,
+    /// Whether the semantic tier's sentence keys are computed
+    /// ([`crate::semantic::keys`]); not in indexes built before them.
+    #[serde(default)]
+    pub semantic_keys: bool,
 }
 
 /// LSH buckets of a store are read up to this many documents: a band
@@ -96,6 +100,17 @@ impl CandidateParams {
         RareKeys {
             max_bucket: self.max_bigram_bucket,
             min_shared: 1,
+            max_partners: self.max_partners,
+        }
+    }
+
+    /// The semantic tier's candidate rule over sentence keys
+    /// ([`crate::semantic::keys`]): as rare as the rewrite tier's bigrams,
+    /// [`MIN_SHARED_KEYS`](crate::semantic::keys::MIN_SHARED_KEYS) shared.
+    pub fn sentence_keys(&self) -> RareKeys {
+        RareKeys {
+            max_bucket: self.max_bigram_bucket,
+            min_shared: crate::semantic::keys::MIN_SHARED_KEYS,
             max_partners: self.max_partners,
         }
     }
@@ -265,6 +280,7 @@ impl Params {
                 rewrite_tier: true,
                 unit_max_tokens: UnitParams::default().max_tokens,
                 language: None,
+                semantic_keys: true,
             },
             candidates: CandidateParams {
                 max_bucket: 200,
@@ -297,6 +313,8 @@ impl Params {
             max_band_bucket: MAX_BAND_BUCKET,
             rare_keys: self.rewrite_tier().then(|| self.candidates.rare_keys()),
             verbatim_keys: self.rewrite_tier().then(|| self.candidates.verbatim_keys()),
+            sentence_keys: (self.rewrite_tier() && self.features.semantic_keys)
+                .then(|| self.candidates.sentence_keys()),
         }
     }
 }
@@ -401,6 +419,7 @@ impl<'de> Deserialize<'de> for Params {
                 rewrite_tier: x.rewrite_tier,
                 unit_max_tokens: x.unit_max_tokens,
                 language: x.language,
+                semantic_keys: x.semantic.enabled && x.rewrite_tier,
             },
             candidates: CandidateParams {
                 max_bucket: x.max_bucket,

@@ -259,6 +259,19 @@ pub fn scan_with_progress(
         counters.insert("candidates_verbatim".to_string(), verbatim.len() as u64);
         counters.insert("candidates_verbatim_over_cap".to_string(), over_cap as u64);
         pairs.extend(verbatim);
+        // Pairs whose sentences mean the same, whatever their words: the
+        // same rule over the semantic tier's sentence keys.
+        if params.features.semantic_keys && params.semantic.enabled {
+            let keys: Vec<&[u64]> = features
+                .iter()
+                .map(|f| f.sentence_keys.as_slice())
+                .collect();
+            let (semantic, _, over_cap) =
+                rewrite_candidate_pairs(&keys, params.candidates.sentence_keys(), &|_, _, _| false);
+            counters.insert("candidates_semantic".to_string(), semantic.len() as u64);
+            counters.insert("candidates_semantic_over_cap".to_string(), over_cap as u64);
+            pairs.extend(semantic);
+        }
         match collection {
             Some(given) => given.common.clone(),
             None => common,

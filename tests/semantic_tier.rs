@@ -2,7 +2,8 @@
 //! lexical tier reports (two translations of Matthew 9:1-4, from
 //! tests/data/para) is found by sentence meaning, explains itself with
 //! aligned sentence pairs and their cosines, and a passage of the same
-//! chapter that tells something else stays out.
+//! chapter that tells something else stays out; a paraphrase no lexical
+//! key pairs is paired by sentence keys in `scan` and `check`.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -121,4 +122,92 @@ fn the_same_files_in_another_order_give_the_same_report() {
         without_stats(serde_json::from_slice(&out.stdout).unwrap())
     };
     assert_eq!(run(&files()), run(&reversed));
+}
+
+/// Two translations of Matthew 15:25-28 (046, 007): no three rare content
+/// bigrams and no verbatim run in common, so only the semantic tier's
+/// sentence keys make them a candidate.
+fn keyed_pair() -> (PathBuf, PathBuf) {
+    (para("046.txt"), para("007.txt"))
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+#[test]
+fn sentence_keys_make_a_candidate_no_lexical_key_makes() {
+    let (a, b) = keyed_pair();
+    let out = run(&[a.clone(), b.clone()], &["--format", "json", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let counters = &report["stats"]["counters"];
+    assert_eq!(counters["candidates_rewrite"], 0, "{counters}");
+    assert_eq!(counters["candidates_verbatim"], 0, "{counters}");
+    assert_eq!(counters["candidates_semantic"], 1, "{counters}");
+    let pairs = report["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:#?}");
+    assert_eq!(pairs[0]["tier"], "semantic");
+    // Without the tier, no key pairs them and nothing is compared.
+    let off = json(&run(
+        &[a, b],
+        &["--format", "json", "--quiet", "--no-semantic"],
+    ));
+    assert_eq!(off["stats"]["counters"]["candidates"], 0);
+    assert!(off["pairs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn check_pairs_by_sentence_keys_against_a_directory_and_an_index() {
+    let (new, old) = keyed_pair();
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(&old, corpus.join("007.txt")).unwrap();
+    let index = tmp.path().join("index.db");
+    let dedup = || Command::cargo_bin("dedup").unwrap();
+    dedup()
+        .args(["index", "build", "--index"])
+        .arg(&index)
+        .arg(&corpus)
+        .assert()
+        .success();
+    for against in [
+        ["--against", corpus.to_str().unwrap()],
+        ["--index", index.to_str().unwrap()],
+    ] {
+        let out = dedup()
+            .arg("check")
+            .arg(&new)
+            .args(against)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{against:?}");
+        let pairs = json(&out)["pairs"].as_array().cloned().unwrap_or_default();
+        assert_eq!(pairs.len(), 1, "{against:?}: {pairs:#?}");
+        assert_eq!(pairs[0]["tier"], "semantic");
+    }
+    // An index built without the tier has no sentence keys: a check with
+    // the tier on says so instead of missing the pair quietly.
+    let bare = tmp.path().join("bare.db");
+    dedup()
+        .args(["index", "build", "--no-semantic", "--index"])
+        .arg(&bare)
+        .arg(&corpus)
+        .assert()
+        .success();
+    let out = dedup()
+        .arg("check")
+        .arg(&new)
+        .arg("--index")
+        .arg(&bare)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("check with --no-semantic"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -337,9 +337,9 @@ def stages(spark, sc, args, workdir):
 
     step("7")
     # 7. Rewrite-tier buckets over the documents standing for themselves
-    # (a representative stands for its cluster), verbatim buckets over all;
-    # the shared keys of each pair summed, then the candidate rule and the
-    # per-document cap.
+    # (a representative stands for its cluster), verbatim and semantic
+    # buckets over all; the shared keys of each pair summed, then the
+    # candidate rule and the per-document cap.
     def bigram_entries(s):
         if s["idx"] in absorbed.value:
             return []
@@ -353,8 +353,14 @@ def stages(spark, sc, args, workdir):
     verbatim_buckets = (sketches.flatMap(lambda s: [(k, s["idx"]) for k in s["fingerprints"]])
                         .groupByKey(P).filter(lambda kv: len(kv[1]) >= 2)
                         .map(lambda kv: {"tier": "verbatim", "key": kv[0], "members": sorted(kv[1])}))
+    # Sentence keys of the semantic tier, like fingerprints (older sketches
+    # have none).
+    semantic_buckets = (sketches.flatMap(lambda s: [(k, s["idx"]) for k in s.get("sentence_keys", [])])
+                        .groupByKey(P).filter(lambda kv: len(kv[1]) >= 2)
+                        .map(lambda kv: {"tier": "semantic", "key": kv[0], "members": sorted(kv[1])}))
     rule_args = ["buckets", "--collection-size", str(n), "--languages", "@" + languages]
-    decided = pipe(bigram_buckets.union(verbatim_buckets), rule_args, [languages]).cache()
+    decided = pipe(bigram_buckets.union(verbatim_buckets).union(semantic_buckets), rule_args,
+                   [languages]).cache()
     common = sorted(o["common"] for o in decided.filter(lambda o: "common" in o).collect())
     shared = (decided.filter(lambda o: "shared" in o)
               .map(lambda o: ((o["tier"], o["a"], o["b"]), o["shared"]))

@@ -20,6 +20,8 @@ pub enum KeyKind {
     Bigram,
     /// A winnowed shingle fingerprint (verbatim runs).
     Fingerprint,
+    /// A SimHash key of a sentence vector (semantic tier).
+    SentenceKey,
 }
 
 /// A store of candidate keys: which documents hold a key.
@@ -64,6 +66,8 @@ pub struct CandidateRule {
     pub rare_keys: Option<RareKeys>,
     /// The verbatim-run rule over fingerprints, `None` when off.
     pub verbatim_keys: Option<RareKeys>,
+    /// The semantic tier's rule over sentence keys, `None` when off.
+    pub sentence_keys: Option<RareKeys>,
 }
 
 /// The stored documents that a scan of the store together with `queries`
@@ -114,6 +118,20 @@ pub fn stored_candidates<P: Postings>(
         wanted.extend(rare_key_partners(
             store,
             KeyKind::Fingerprint,
+            &keys,
+            rare,
+            excluded,
+            &|_| false,
+        )?);
+    }
+    if let Some(rare) = rule.sentence_keys {
+        let keys: Vec<&[u64]> = queries
+            .iter()
+            .map(|q| q.features.sentence_keys.as_slice())
+            .collect();
+        wanted.extend(rare_key_partners(
+            store,
+            KeyKind::SentenceKey,
             &keys,
             rare,
             excluded,
@@ -204,6 +222,9 @@ impl MemoryPostings {
             }
             for &k in &f.fingerprints {
                 keys.entry((KeyKind::Fingerprint, k)).or_default().push(d);
+            }
+            for &k in &f.sentence_keys {
+                keys.entry((KeyKind::SentenceKey, k)).or_default().push(d);
             }
         }
         MemoryPostings { keys }

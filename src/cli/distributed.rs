@@ -184,6 +184,9 @@ struct SketchRecord<'a> {
     bigrams: Vec<u64>,
     /// Verbatim-run keys: winnowed fingerprints, packed likewise.
     fingerprints: Vec<u64>,
+    /// Semantic-tier keys: SimHash keys of sentence vectors, packed
+    /// likewise (none when the tier is off or the document long).
+    sentence_keys: Vec<u64>,
     /// Sentence hashes (boilerplate buckets).
     sentences: Vec<u64>,
     /// The MinHash signature (boilerplate's holder test).
@@ -300,6 +303,11 @@ pub fn run_sketch(args: &SketchArgs) -> anyhow::Result<i32> {
                     .iter()
                     .map(|&b| packed_key(b, size))
                     .collect(),
+                sentence_keys: f
+                    .sentence_keys
+                    .iter()
+                    .map(|&b| packed_key(b, size))
+                    .collect(),
                 sentences: f.sentence_hashes.clone(),
                 signature: &f.signature.0,
                 document: document_info(d, &f, &params),
@@ -393,6 +401,8 @@ enum Tier {
     Bigram,
     /// Documents holding a verbatim fingerprint.
     Verbatim,
+    /// Documents holding a sentence key (semantic tier).
+    Semantic,
 }
 
 /// What `dedup buckets` prints.
@@ -437,11 +447,13 @@ pub fn run_buckets(args: &BucketsArgs) -> anyhow::Result<i32> {
         .collection_size
         .map(|n| params.candidates.rare_keys_for(n));
     let verbatim = params.candidates.verbatim_keys();
+    let semantic = params.candidates.sentence_keys();
     let rule_of = |tier: Tier, line: usize| -> anyhow::Result<RareKeys> {
         match tier {
             Tier::Bigram => rare.with_context(|| {
                 format!("{name}: line {line}: a bigram bucket needs --collection-size")
             }),
+            Tier::Semantic => Ok(semantic),
             _ => Ok(verbatim),
         }
     };
@@ -499,7 +511,7 @@ pub fn run_buckets(args: &BucketsArgs) -> anyhow::Result<i32> {
                     out.push(BucketOut::Boilerplate { boilerplate: key });
                 }
             }
-            Tier::Bigram | Tier::Verbatim => {
+            Tier::Bigram | Tier::Verbatim | Tier::Semantic => {
                 let key = b.key.ok_or_else(|| missing("key"))?;
                 let mut members = b.members.ok_or_else(|| missing("members"))?;
                 members.sort_unstable();
@@ -515,7 +527,8 @@ pub fn run_buckets(args: &BucketsArgs) -> anyhow::Result<i32> {
                             )
                         })
                     }
-                    // Verbatim runs have no common keys but by the cap.
+                    // Verbatim runs and sentence keys have no common keys
+                    // but by the cap.
                     _ => false,
                 });
                 if b.tier == Tier::Bigram && shares.is_none() {

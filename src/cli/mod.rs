@@ -202,6 +202,7 @@ impl DetectArgs {
         p.candidates.max_partners = self.max_partners;
         // The semantic tier verifies the rewrite tier's candidates.
         p.semantic.enabled = !self.no_semantic && !self.no_rewrite;
+        p.features.semantic_keys = p.semantic.enabled;
         if let (Some(dir), true) = (&self.model, p.semantic.enabled) {
             dedup::semantic::set_model(dedup::semantic::StaticModel::load(dir)?);
         }

@@ -262,6 +262,7 @@ impl Index {
         let mut bands: Vec<(i64, i64)> = Vec::new();
         let mut bigrams: Vec<(i64, i64)> = Vec::new();
         let mut fingerprints: Vec<(i64, i64)> = Vec::new();
+        let mut sentence_keys: Vec<(i64, i64)> = Vec::new();
         {
             let mut find = tx
                 .prepare_cached("SELECT rowid, text, meta_json, path FROM documents WHERE id = ?1")
@@ -325,6 +326,7 @@ impl Index {
                 }
                 bigrams.extend(f.bigrams.iter().map(|&k| (k as i64, rowid)));
                 fingerprints.extend(f.fingerprints.iter().map(|&k| (k as i64, rowid)));
+                sentence_keys.extend(f.sentence_keys.iter().map(|&k| (k as i64, rowid)));
             }
         }
         // Key order turns the postings inserts into near-sequential B-tree
@@ -332,9 +334,11 @@ impl Index {
         bands.sort_unstable();
         bigrams.sort_unstable();
         fingerprints.sort_unstable();
+        sentence_keys.sort_unstable();
         insert_postings(&tx, "bands", &bands, &path)?;
         insert_postings(&tx, "bigrams", &bigrams, &path)?;
         insert_postings(&tx, "fingerprints", &fingerprints, &path)?;
+        insert_postings(&tx, "sentence_keys", &sentence_keys, &path)?;
         tx.commit().map_err(&err)?;
         Ok(())
     }
@@ -480,6 +484,9 @@ impl Index {
             rule.rare_keys = None;
             rule.verbatim_keys = None;
         }
+        if !self.params.semantic_keys {
+            rule.sentence_keys = None;
+        }
         let wanted = stored_candidates(self, &queries, &rule, &replaced, common)?;
         let mut load = self
             .conn
@@ -528,6 +535,7 @@ impl Postings for Index {
             KeyKind::Band => "SELECT doc FROM bands WHERE key = ?1 LIMIT ?2",
             KeyKind::Bigram => "SELECT doc FROM bigrams WHERE key = ?1 LIMIT ?2",
             KeyKind::Fingerprint => "SELECT doc FROM fingerprints WHERE key = ?1 LIMIT ?2",
+            KeyKind::SentenceKey => "SELECT doc FROM sentence_keys WHERE key = ?1 LIMIT ?2",
         };
         let mut stmt = self.conn.prepare_cached(query).map_err(&err)?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -683,7 +691,11 @@ fn delete_entry(
             stmt.execute([k as i64, rowid]).map_err(&err)?;
         }
     }
-    for (table, keys) in [("bigrams", &f.bigrams), ("fingerprints", &f.fingerprints)] {
+    for (table, keys) in [
+        ("bigrams", &f.bigrams),
+        ("fingerprints", &f.fingerprints),
+        ("sentence_keys", &f.sentence_keys),
+    ] {
         let mut stmt = tx
             .prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1 AND doc = ?2"))
             .map_err(&err)?;

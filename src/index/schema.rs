@@ -16,8 +16,8 @@ use std::path::Path;
 /// Version of the table layout and `meta` entries. Bumped on any
 /// incompatible change (2: the feature parameters are one `features`
 /// record instead of one entry each; 4: both the `sentences` and the
-/// `fingerprints` tables).
-pub const INDEX_SCHEMA_VERSION: u32 = 4;
+/// `fingerprints` tables; 5: the `sentence_keys` table).
+pub const INDEX_SCHEMA_VERSION: u32 = 5;
 
 /// Tables. Postings are `WITHOUT ROWID` tables keyed `(key, doc)`: the
 /// primary key is the table, so a lookup by key is one B-tree range and no
@@ -44,6 +44,7 @@ CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, 
 CREATE TABLE bigrams(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE sentences(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE fingerprints(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
+CREATE TABLE sentence_keys(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 ";
 
 /// A fixed text whose features fingerprint the feature extraction: if a
@@ -64,7 +65,12 @@ pub fn fingerprint(extractor: &Extractor, params: &FeatureParams) -> String {
     for k in band_keys(&f.signature, params.lsh) {
         bytes.extend_from_slice(&k.to_le_bytes());
     }
-    for k in f.bigrams.iter().chain(&f.fingerprints) {
+    for k in f
+        .bigrams
+        .iter()
+        .chain(&f.fingerprints)
+        .chain(&f.sentence_keys)
+    {
         bytes.extend_from_slice(&k.to_le_bytes());
     }
     format!("{:016x}", stable_hash(&bytes, 0x1DE7))
@@ -157,6 +163,7 @@ pub fn check_fingerprint(
 pub fn compare_params(index: &FeatureParams, run: &FeatureParams, path: &Path) -> Result<()> {
     let needed = FeatureParams {
         rewrite_tier: index.rewrite_tier && run.rewrite_tier,
+        semantic_keys: index.semantic_keys && run.semantic_keys,
         ..*index
     };
     if needed == *run {
@@ -178,11 +185,18 @@ pub fn compare_params(index: &FeatureParams, run: &FeatureParams, path: &Path) -
             )
         })
         .collect();
+    // The one difference a user meets without changing a parameter: an
+    // index built with `--no-semantic` (or before sentence keys).
+    let hint = if run.semantic_keys && !index.semantic_keys {
+        " (the index has no sentence keys of the semantic tier: check with --no-semantic)"
+    } else {
+        ""
+    };
     Err(index_err(
         path,
         format!(
-            "parameters differ from the index (index vs this run): {}. Run with the index's \
-             parameters, or {REBUILD} and the new parameters",
+            "parameters differ from the index (index vs this run): {}{hint}. Run with the \
+             index's parameters, or {REBUILD} and the new parameters",
             diffs.join(", ")
         ),
     ))

@@ -119,8 +119,13 @@ struct WordCache {
     ids: Vec<u32>,
 }
 
-/// Adds the rows of `word`'s tokens to `sum`; returns how many tokens.
-fn add_word(model: &StaticModel, cache: &mut WordCache, word: &str, sum: &mut [f32]) -> usize {
+/// Calls `visit` with each token of `word` (memoized per thread).
+fn word_tokens(
+    model: &StaticModel,
+    cache: &mut WordCache,
+    word: &str,
+    visit: &mut impl FnMut(u32),
+) {
     let key = xxhash_rust::xxh3::xxh3_64(word.as_bytes());
     let (from, len) = match cache.words.get(&key) {
         Some(&r) => r,
@@ -137,9 +142,30 @@ fn add_word(model: &StaticModel, cache: &mut WordCache, word: &str, sum: &mut [f
         }
     };
     for &id in &cache.ids[from as usize..(from + len) as usize] {
-        model.add_row(id, sum);
+        visit(id);
     }
-    len as usize
+}
+
+/// Calls `visit` with each token of each whitespace-separated word of
+/// `sentence`, as [`embed_sentences`] reads them.
+pub fn sentence_tokens(model: &StaticModel, sentence: &str, mut visit: impl FnMut(u32)) {
+    CACHE.with_borrow_mut(|cache| {
+        cache.use_model(model);
+        for w in sentence.split_whitespace() {
+            word_tokens(model, cache, w, &mut visit);
+        }
+    });
+}
+
+impl WordCache {
+    fn use_model(&mut self, model: &StaticModel) {
+        if self.model != model.id() {
+            *self = WordCache {
+                model: model.id(),
+                ..Default::default()
+            };
+        }
+    }
 }
 
 /// Embeds the sentences of `text` of at least [`MIN_WORDS`] words.
@@ -160,18 +186,16 @@ pub fn embed_sentences(
         ..Default::default()
     };
     CACHE.with_borrow_mut(|cache| {
-        if cache.model != model.id() {
-            *cache = WordCache {
-                model: model.id(),
-                ..Default::default()
-            };
-        }
+        cache.use_model(model);
         let mut sum = vec![0f32; dims];
         for &([s, e], words) in sentences {
             sum.iter_mut().for_each(|x| *x = 0.0);
             let mut tokens = 0;
             for w in text[s..e].split_whitespace() {
-                tokens += add_word(model, cache, w, &mut sum);
+                word_tokens(model, cache, w, &mut |id| {
+                    model.add_row(id, &mut sum);
+                    tokens += 1;
+                });
             }
             let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
             if tokens == 0 || norm == 0.0 {

@@ -1,15 +1,17 @@
 //! The semantic tier: sentence vectors from a static embedding model
 //! (WordLlama by default, built into the binary) and a monotone alignment
 //! of sentences by cosine, tried on the candidate pairs the lexical rules
-//! do not report (it has no candidate stage of its own yet). It finds what
-//! rewords most words: a human paraphrase keeps the meaning of each
-//! sentence, in order, but few of its words.
+//! do not report, and on the pairs its own sentence keys ([`keys`]) make.
+//! It finds what rewords most words: a human paraphrase keeps the meaning
+//! of each sentence, in order, but few of its words.
 //!
 //! Stages: [`model`] (table and tokenizer) → [`embed`] (sentences and
-//! their vectors) → [`align`] (the chain of sentence pairs).
+//! their vectors) → [`align`] (the chain of sentence pairs); [`keys`]
+//! (SimHash keys of the sentence vectors, for candidates).
 
 pub mod align;
 pub mod embed;
+pub mod keys;
 pub mod model;
 
 pub use align::{chain, coverage, Link};

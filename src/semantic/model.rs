@@ -226,6 +226,11 @@ impl StaticModel {
         self.dims
     }
 
+    /// Rows of the table (tokens of the vocabulary).
+    pub fn vocab(&self) -> usize {
+        self.scales.len()
+    }
+
     /// An id unique to this model in this process.
     pub fn id(&self) -> u64 {
         self.id
