@@ -96,46 +96,32 @@ pub fn stored_candidates<P: Postings>(
             }
         }
     }
-    if let Some(rare) = rule.rare_keys {
-        let keys: Vec<&[u64]> = queries
-            .iter()
-            .map(|q| q.features.bigrams.as_slice())
-            .collect();
-        wanted.extend(rare_key_partners(
-            store,
-            KeyKind::Bigram,
-            &keys,
-            rare,
-            excluded,
-            &|key| common.contains(key),
-        )?);
-    }
-    if let Some(rare) = rule.verbatim_keys {
-        let keys: Vec<&[u64]> = queries
-            .iter()
-            .map(|q| q.features.fingerprints.as_slice())
-            .collect();
-        wanted.extend(rare_key_partners(
-            store,
+    // The rare-key tiers: each rule over its own keys (only bigrams have
+    // collection-common keys besides the cap).
+    let is_common = |key: u64| common.contains(key);
+    let never = |_: u64| false;
+    type KeysOf = fn(&Features) -> &[u64];
+    type Tier<'a> = (Option<RareKeys>, KeyKind, KeysOf, &'a dyn Fn(u64) -> bool);
+    let tiers: [Tier; 3] = [
+        (rule.rare_keys, KeyKind::Bigram, |f| &f.bigrams, &is_common),
+        (
+            rule.verbatim_keys,
             KeyKind::Fingerprint,
-            &keys,
-            rare,
-            excluded,
-            &|_| false,
-        )?);
-    }
-    if let Some(rare) = rule.sentence_keys {
-        let keys: Vec<&[u64]> = queries
-            .iter()
-            .map(|q| q.features.sentence_keys.as_slice())
-            .collect();
-        wanted.extend(rare_key_partners(
-            store,
+            |f| &f.fingerprints,
+            &never,
+        ),
+        (
+            rule.sentence_keys,
             KeyKind::SentenceKey,
-            &keys,
-            rare,
-            excluded,
-            &|_| false,
+            |f| &f.sentence_keys,
+            &never,
+        ),
+    ];
+    for (tier, kind, keys_of, is_common) in tiers {
+        let Some(rare) = tier else { continue };
+        let keys: Vec<&[u64]> = queries.iter().map(|q| keys_of(q.features)).collect();
+        wanted.extend(rare_key_partners(
+            store, kind, &keys, rare, excluded, is_common,
         )?);
     }
     let mut out: Vec<P::Doc> = wanted
