@@ -306,6 +306,12 @@ impl Params {
         self.features.rewrite_tier
     }
 
+    /// Whether the semantic tier's sentence keys make candidates: the
+    /// features have them and the tier that verifies their pairs is on.
+    pub fn semantic_candidates(&self) -> bool {
+        self.rewrite_tier() && self.features.semantic_keys && self.semantic.enabled
+    }
+
     /// The candidate rule of both tiers, for asking a store of postings.
     pub fn candidate_rule(&self) -> CandidateRule {
         CandidateRule {
@@ -313,7 +319,8 @@ impl Params {
             max_band_bucket: MAX_BAND_BUCKET,
             rare_keys: self.rewrite_tier().then(|| self.candidates.rare_keys()),
             verbatim_keys: self.rewrite_tier().then(|| self.candidates.verbatim_keys()),
-            sentence_keys: (self.rewrite_tier() && self.features.semantic_keys)
+            sentence_keys: self
+                .semantic_candidates()
                 .then(|| self.candidates.sentence_keys()),
         }
     }

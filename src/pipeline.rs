@@ -261,7 +261,7 @@ pub fn scan_with_progress(
         pairs.extend(verbatim);
         // Pairs whose sentences mean the same, whatever their words: the
         // same rule over the semantic tier's sentence keys.
-        if params.features.semantic_keys && params.semantic.enabled {
+        if params.semantic_candidates() {
             let keys: Vec<&[u64]> = features
                 .iter()
                 .map(|f| f.sentence_keys.as_slice())

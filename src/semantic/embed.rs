@@ -185,27 +185,22 @@ pub fn embed_sentences(
         dims,
         ..Default::default()
     };
-    CACHE.with_borrow_mut(|cache| {
-        cache.use_model(model);
-        let mut sum = vec![0f32; dims];
-        for &([s, e], words) in sentences {
-            sum.iter_mut().for_each(|x| *x = 0.0);
-            let mut tokens = 0;
-            for w in text[s..e].split_whitespace() {
-                word_tokens(model, cache, w, &mut |id| {
-                    model.add_row(id, &mut sum);
-                    tokens += 1;
-                });
-            }
-            let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
-            if tokens == 0 || norm == 0.0 {
-                continue;
-            }
-            out.spans.push([s as u32, e as u32]);
-            out.words.push(words);
-            out.vectors.extend(sum.iter().map(|x| x / norm));
+    let mut sum = vec![0f32; dims];
+    for &([s, e], words) in sentences {
+        sum.iter_mut().for_each(|x| *x = 0.0);
+        let mut tokens = 0;
+        sentence_tokens(model, &text[s..e], |id| {
+            model.add_row(id, &mut sum);
+            tokens += 1;
+        });
+        let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if tokens == 0 || norm == 0.0 {
+            continue;
         }
-    });
+        out.spans.push([s as u32, e as u32]);
+        out.words.push(words);
+        out.vectors.extend(sum.iter().map(|x| x / norm));
+    }
     out
 }
 

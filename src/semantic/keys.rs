@@ -150,7 +150,7 @@ fn token_projections(model: &StaticModel) -> Option<&'static TokenProjections> {
 
 /// The sentence keys of `text` under `model`: sorted, without repeats;
 /// none for a text of more than [`MAX_KEYED_SENTENCES`] sentences (or
-/// fewer than [`MIN_SHARED_KEYS`], which the tier's rule cannot pair).
+/// fewer than the three the tier's rule links).
 /// Language is the caller's test ([`StaticModel::speaks`]).
 pub fn sentence_keys(model: &StaticModel, text: &str) -> Vec<u64> {
     let cut = sentences(text);
@@ -158,27 +158,28 @@ pub fn sentence_keys(model: &StaticModel, text: &str) -> Vec<u64> {
         return Vec::new();
     }
     let planes = planes(model.dims());
-    let Some(table) = token_projections(model) else {
-        // Another model than the run's first: embed, then project.
-        let vectors = embed_sentences(model, text, &cut);
-        let mut keys: Vec<u64> = (0..vectors.len())
-            .flat_map(|i| planes.keys(vectors.vector(i), &PREFIXES))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        return keys;
-    };
-    let mut sum = vec![0f32; planes.bands * planes.bits];
     let mut keys = Vec::with_capacity(cut.len() * planes.bands * PREFIXES.len());
-    for &([s, e], _) in &cut {
-        sum.iter_mut().for_each(|x| *x = 0.0);
-        let mut tokens = 0;
-        sentence_tokens(model, &text[s..e], |id| {
-            table.add(model, planes, id, &mut sum);
-            tokens += 1;
-        });
-        if tokens > 0 {
-            keys.extend(planes.keys_of(&sum, &PREFIXES));
+    match token_projections(model) {
+        Some(table) => {
+            let mut sum = vec![0f32; planes.bands * planes.bits];
+            for &([s, e], _) in &cut {
+                sum.iter_mut().for_each(|x| *x = 0.0);
+                let mut tokens = 0;
+                sentence_tokens(model, &text[s..e], |id| {
+                    table.add(model, planes, id, &mut sum);
+                    tokens += 1;
+                });
+                if tokens > 0 {
+                    keys.extend(planes.keys_of(&sum, &PREFIXES));
+                }
+            }
+        }
+        // Another model than the run's first: embed, then project.
+        None => {
+            let vectors = embed_sentences(model, text, &cut);
+            for i in 0..vectors.len() {
+                keys.extend(planes.keys(vectors.vector(i), &PREFIXES));
+            }
         }
     }
     keys.sort_unstable();
