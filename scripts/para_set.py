@@ -4,6 +4,7 @@ English New Testament translations (human paraphrase: two translators
 rendering the same Greek verses in their own words).
 
 Usage: python3 scripts/para_set.py RAW_DIR OUT_DIR [--seed N]
+           [--book NAME] [--verses N] [--pairs N]
 
 RAW_DIR holds raw chunks of the scrollmapper/bible_databases CSV files
 (columns Book,Chapter,Verse,Text), each saved as `<NAME>.csv@<OFFSET>`, the
@@ -11,13 +12,13 @@ text read at character OFFSET of formats/csv/<NAME>.csv.  Chunks of one file
 must be contiguous; they are joined in offset order, the partial first line and
 any partial last line are dropped.  Translations used: Anderson (1864, the
 older one, "source" of positive pairs) and Twenty (Twentieth Century New
-Testament, 1904).  Only Matthew is used.
+Testament, 1904).  One book is used (--book, Matthew by default).
 
 Writes OUT_DIR/docs/NNN.txt and OUT_DIR/truth.jsonl (see
 /work/shared/eval/score.py for the truth contract).  Deterministic for a
 given input and seed.
 
-Passages are 4 consecutive verses of one chapter, verses joined as one
+Passages are 4 (--verses) consecutive verses of one chapter, verses joined as one
 paragraph without references.  Each chapter's usable verses (non-empty in
 both translations, not in BAD_VERSES) are cut into disjoint 4-verse windows;
 every window is used at most once in the whole set, so no two documents
@@ -48,7 +49,7 @@ N_NEG = 35
 #  15:29 Twenty contains spliced text from 21:21;
 #  19:26/19:27 Twenty moves the start of v27 into v26;
 #  19:29/19:30 Anderson merges v30 into v29 (v30 empty).
-BAD_VERSES = {(15, 29), (19, 26), (19, 27), (19, 29), (19, 30)}
+BAD_VERSES = {"Matthew": {(15, 29), (19, 26), (19, 27), (19, 29), (19, 30)}}
 
 
 def words(s):
@@ -97,7 +98,7 @@ def load(raw_dir, name):
 
 
 def windows(old, new):
-    usable = sorted(k for k in old if k in new and k not in BAD_VERSES)
+    usable = sorted(k for k in old if k in new and k not in BAD_VERSES.get(BOOK, set()))
     by_ch = {}
     for ch, v in usable:
         by_ch.setdefault(ch, []).append(v)
@@ -129,11 +130,16 @@ def ref(ch, vs):
 
 
 def main():
+    global BOOK, WIN, N_POS, N_NEG
     ap = argparse.ArgumentParser()
     ap.add_argument("raw_dir")
     ap.add_argument("out_dir")
     ap.add_argument("--seed", type=int, default=20240612)
+    ap.add_argument("--book", default=BOOK)
+    ap.add_argument("--verses", type=int, default=WIN)
+    ap.add_argument("--pairs", type=int, default=N_POS, help="positive and negative pairs each")
     args = ap.parse_args()
+    BOOK, WIN, N_POS, N_NEG = args.book, args.verses, args.pairs, args.pairs
     rng = random.Random(args.seed)
 
     old, new = load(args.raw_dir, OLD), load(args.raw_dir, NEW)
@@ -218,7 +224,7 @@ def main():
         for d in sorted(group):
             f.write(json.dumps({"doc": d, "group": group[d]}) + "\n")
 
-    verse_j = [jaccard(old[k], new[k]) for k in sorted(old) if k in new and k not in BAD_VERSES]
+    verse_j = [jaccard(old[k], new[k]) for k in sorted(old) if k in new and k not in BAD_VERSES.get(BOOK, set())]
     print(json.dumps({
         "docs": len(docs), "pairs": len(pairs),
         "derived": len(jac["derived"]), "non": len(jac["non"]),

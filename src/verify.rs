@@ -734,35 +734,44 @@ fn finding_in_order(
     // `aligned` counts the passages the decision saw: the lexical tier's
     // unit passages (before runs join them for the report), or the semantic
     // tier's runs of sentence pairs.
-    let (tier, verdict, score, coverage_a, coverage_b, aligned, passages) = match decide(&e, params)
-    {
-        Some((verdict, score)) => (
-            Tier::Lexical,
-            verdict,
-            score,
-            e.coverage_a,
-            e.coverage_b,
-            e.passages.len(),
-            report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
-        ),
-        None if params.semantic.enabled => {
-            let model = crate::semantic::model();
-            if !(model.speaks(&fa.language.code) && model.speaks(&fb.language.code)) {
-                return None;
-            }
-            let m = crate::semantic::compare(model, &a.text, &b.text, &params.semantic)?;
-            (
-                Tier::Semantic,
-                m.verdict,
-                m.score,
-                m.coverage_a,
-                m.coverage_b,
-                m.passages.len(),
-                m.passages,
-            )
-        }
-        None => return None,
+    // A rewrite-tier decision must show where the texts agree: shared
+    // content bigrams over two short texts (a few stock phrases of one
+    // story) can reach the containment rule with no passage or run to
+    // align, and such a pair is the semantic tier's to judge.
+    let shown = |v: &(Verdict, f64)| {
+        matches!(v.0, Verdict::Exact | Verdict::NearDuplicate)
+            || !e.passages.is_empty()
+            || !e.runs.is_empty()
     };
+    let (tier, verdict, score, coverage_a, coverage_b, aligned, passages) =
+        match decide(&e, params).filter(shown) {
+            Some((verdict, score)) => (
+                Tier::Lexical,
+                verdict,
+                score,
+                e.coverage_a,
+                e.coverage_b,
+                e.passages.len(),
+                report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
+            ),
+            None if params.semantic.enabled => {
+                let model = crate::semantic::model();
+                if !(model.speaks(&fa.language.code) && model.speaks(&fb.language.code)) {
+                    return None;
+                }
+                let m = crate::semantic::compare(model, &a.text, &b.text, &params.semantic)?;
+                (
+                    Tier::Semantic,
+                    m.verdict,
+                    m.score,
+                    m.coverage_a,
+                    m.coverage_b,
+                    m.passages.len(),
+                    m.passages,
+                )
+            }
+            None => return None,
+        };
     let contained = |own: usize| {
         if own == 0 {
             0.0

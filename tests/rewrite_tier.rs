@@ -192,12 +192,22 @@ fn news_rewrites_meet_the_quality_bar() {
 }
 
 /// Every finding shows where the reuse is: at least one passage, whose
-/// ranges slice to its printed texts.
+/// ranges slice to its printed texts. The Bible passages of 2 verses are
+/// the shape that broke it: a few stock phrases of one story ("the Son of
+/// man", "the chief priests", "the third day") reach the bigram rule over
+/// two short texts with nothing to align.
 #[test]
 fn every_finding_on_the_evaluation_sets_has_passages() {
-    for set in ["clough-dev", "news-dev"] {
-        let dir = format!("../shared/eval/{set}/docs");
+    let sets = [
+        "../shared/eval/clough-dev/docs",
+        "../shared/eval/news-dev/docs",
+        "tests/data/para/docs",
+        "tests/data/para-mark2/docs",
+    ];
+    for set in sets {
+        let dir = set.to_string();
         if !Path::new(&dir).exists() {
+            assert!(set.starts_with("../shared"), "{set} is in the repository");
             eprintln!("skipped {set}: ../shared/eval is not here");
             continue;
         }
