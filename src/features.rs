@@ -140,15 +140,20 @@ impl Extractor {
         } else {
             SentenceBigrams::default()
         };
-        let sentence_keys = if self.params.rewrite_tier && self.params.semantic_keys {
-            let model = crate::semantic::model();
-            if model.speaks(&language.code) {
-                crate::semantic::keys::sentence_keys(model, text)
-            } else {
-                Vec::new()
+        // Sentences first: the model loads only when a document can have
+        // keys, and most documents of a collection are too long to.
+        use crate::semantic::keys::{keyed_sentences, keys_of_sentences};
+        let keyed = self.params.rewrite_tier && self.params.semantic_keys;
+        let sentence_keys = match keyed.then(|| keyed_sentences(text)).flatten() {
+            Some(cut) => {
+                let model = crate::semantic::model();
+                if model.speaks(&language.code) {
+                    keys_of_sentences(model, text, &cut)
+                } else {
+                    Vec::new()
+                }
             }
-        } else {
-            Vec::new()
+            _ => Vec::new(),
         };
         let units = OnceLock::new();
         if !self.params.rewrite_tier {

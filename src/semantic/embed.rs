@@ -2,6 +2,7 @@
 //! normalized mean of its tokens' rows.
 
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 
 use ahash::AHashMap;
 
@@ -55,6 +56,16 @@ impl SentenceVectors {
 /// or the end, or at a line break. Ranges are trimmed of whitespace.
 pub fn sentence_spans(text: &str) -> Vec<[usize; 2]> {
     let mut out = Vec::new();
+    visit_spans(text, |span| {
+        out.push(span);
+        ControlFlow::Continue(())
+    });
+    out
+}
+
+/// Calls `visit` with each sentence's range, as [`sentence_spans`] cuts
+/// them, until it breaks.
+fn visit_spans(text: &str, mut visit: impl FnMut([usize; 2]) -> ControlFlow<()>) {
     let mut start = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -77,32 +88,48 @@ pub fn sentence_spans(text: &str) -> Vec<[usize; 2]> {
             _ => false,
         };
         if ends || chars.peek().is_none() {
-            push_trimmed(text, start, end, &mut out);
+            if let Some(span) = trimmed(text, start, end) {
+                if visit(span).is_break() {
+                    return;
+                }
+            }
             start = end;
         }
     }
-    out
 }
 
 /// The sentences [`embed`] embeds: those of at least [`MIN_WORDS`] words,
 /// as byte ranges with their word counts.
 pub fn sentences(text: &str) -> Vec<([usize; 2], u32)> {
-    sentence_spans(text)
-        .into_iter()
-        .filter_map(|[s, e]| {
-            let words = text[s..e].split_whitespace().count();
-            (words >= MIN_WORDS).then_some(([s, e], words as u32))
-        })
-        .collect()
+    sentences_up_to(text, usize::MAX).unwrap_or_default()
 }
 
-fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<[usize; 2]>) {
+/// [`sentences`], or `None` as soon as there are more than `max`: a text
+/// too long for a rule is not cut to its end.
+pub fn sentences_up_to(text: &str, max: usize) -> Option<Vec<([usize; 2], u32)>> {
+    let mut out = Vec::new();
+    let mut over = false;
+    visit_spans(text, |[s, e]| {
+        let words = text[s..e].split_whitespace().count();
+        if words >= MIN_WORDS {
+            if out.len() == max {
+                over = true;
+                return ControlFlow::Break(());
+            }
+            out.push(([s, e], words as u32));
+        }
+        ControlFlow::Continue(())
+    });
+    (!over).then_some(out)
+}
+
+/// The range of `text[start..end]` without its surrounding whitespace, if
+/// anything is left.
+fn trimmed(text: &str, start: usize, end: usize) -> Option<[usize; 2]> {
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
-    let trimmed = piece.trim();
-    if !trimmed.is_empty() {
-        out.push([start + lead, start + lead + trimmed.len()]);
-    }
+    let len = piece.trim().len();
+    (len > 0).then_some([start + lead, start + lead + len])
 }
 
 thread_local! {
@@ -222,6 +249,16 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_up_to_stops_past_the_maximum() {
+        let t = "One two three four. Five six seven eight. Short. Nine ten eleven twelve.";
+        let all = sentences(t);
+        assert_eq!(all.len(), 3, "the short sentence is left out");
+        assert_eq!(sentences_up_to(t, 3), Some(all.clone()));
+        assert_eq!(sentences_up_to(t, 2), None);
+        assert_eq!(sentences_up_to("", 0), Some(Vec::new()));
+    }
 
     #[test]
     fn sentences_end_at_stops_and_lines() {

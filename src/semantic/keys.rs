@@ -21,7 +21,7 @@
 //! keying it would cost a pass over every long document and keys in
 //! proportion to its length.
 
-use super::embed::{dot, embed_sentences, sentence_tokens, sentences};
+use super::embed::{dot, embed_sentences, sentence_tokens, sentences_up_to};
 use super::model::StaticModel;
 use std::sync::OnceLock;
 
@@ -153,16 +153,25 @@ fn token_projections(model: &StaticModel) -> Option<&'static TokenProjections> {
 /// fewer than the three the tier's rule links).
 /// Language is the caller's test ([`StaticModel::speaks`]).
 pub fn sentence_keys(model: &StaticModel, text: &str) -> Vec<u64> {
-    let cut = sentences(text);
-    if cut.len() > MAX_KEYED_SENTENCES || cut.len() < MIN_KEYED_SENTENCES {
-        return Vec::new();
-    }
+    keyed_sentences(text).map_or_else(Vec::new, |cut| keys_of_sentences(model, text, &cut))
+}
+
+/// The sentences of `text` that get keys, or `None` for a text of fewer
+/// than [`MIN_KEYED_SENTENCES`] or more than [`MAX_KEYED_SENTENCES`] (cut
+/// no further than one past the maximum: most documents of a collection
+/// are longer, and this runs on every one).
+pub fn keyed_sentences(text: &str) -> Option<Vec<([usize; 2], u32)>> {
+    sentences_up_to(text, MAX_KEYED_SENTENCES).filter(|cut| cut.len() >= MIN_KEYED_SENTENCES)
+}
+
+/// The sentence keys of the sentences `cut` of `text` ([`keyed_sentences`]).
+pub fn keys_of_sentences(model: &StaticModel, text: &str, cut: &[([usize; 2], u32)]) -> Vec<u64> {
     let planes = planes(model.dims());
     let mut keys = Vec::with_capacity(cut.len() * planes.bands * PREFIXES.len());
     match token_projections(model) {
         Some(table) => {
             let mut sum = vec![0f32; planes.bands * planes.bits];
-            for &([s, e], _) in &cut {
+            for &([s, e], _) in cut {
                 sum.iter_mut().for_each(|x| *x = 0.0);
                 let mut tokens = 0;
                 sentence_tokens(model, &text[s..e], |id| {
@@ -176,7 +185,7 @@ pub fn sentence_keys(model: &StaticModel, text: &str) -> Vec<u64> {
         }
         // Another model than the run's first: embed, then project.
         None => {
-            let vectors = embed_sentences(model, text, &cut);
+            let vectors = embed_sentences(model, text, cut);
             for i in 0..vectors.len() {
                 keys.extend(planes.keys(vectors.vector(i), &PREFIXES));
             }
