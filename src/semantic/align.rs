@@ -21,17 +21,37 @@ pub struct Link {
 
 /// The longest chain of mutually nearest sentence pairs with cosine
 /// `>= min_cosine`, in order (among equally long chains, the one with the
-/// most words).
-pub fn chain(a: &SentenceVectors, b: &SentenceVectors, min_cosine: f32) -> Vec<Link> {
+/// most words); empty as soon as fewer than `at_least` links are possible.
+pub fn chain(
+    a: &SentenceVectors,
+    b: &SentenceVectors,
+    min_cosine: f32,
+    at_least: usize,
+) -> Vec<Link> {
     let (n, m) = (a.len(), b.len());
-    if n == 0 || m == 0 {
+    if n == 0 || m == 0 || at_least > n.min(m) {
         return Vec::new();
     }
+    // Sentence by sentence of the shorter side: each link needs a sentence
+    // there with a cosine of `min_cosine` to some sentence of the other, so
+    // a pair of unrelated texts is given up about halfway, with the same
+    // answer as the whole matrix would give.
+    let a_rows = n <= m;
+    let (short, long) = if a_rows { (a, b) } else { (b, a) };
     let mut cos = vec![0f32; n * m];
-    for i in 0..n {
-        let va = a.vector(i);
-        for j in 0..m {
-            cos[i * m + j] = dot(va, b.vector(j));
+    let mut hits = 0;
+    for s in 0..short.len() {
+        let v = short.vector(s);
+        let mut best = f32::MIN;
+        for l in 0..long.len() {
+            let c = dot(v, long.vector(l));
+            best = best.max(c);
+            let (i, j) = if a_rows { (s, l) } else { (l, s) };
+            cos[i * m + j] = c;
+        }
+        hits += usize::from(best >= min_cosine);
+        if hits + (short.len() - s - 1) < at_least {
+            return Vec::new();
         }
     }
     let mut row_max = vec![f32::MIN; n];
@@ -118,7 +138,7 @@ mod tests {
         let y = [0.0, 1.0];
         let a = vectors(&[x, y, x], &[10, 10, 30]);
         let b = vectors(&[x, y], &[10, 10]);
-        let links = chain(&a, &b, 0.9);
+        let links = chain(&a, &b, 0.9, 0);
         // a0-b0 then a1-b1: two links beat a2-b0 alone, though a2 has more
         // words.
         assert_eq!(
@@ -126,7 +146,7 @@ mod tests {
             [(0, 0), (1, 1)]
         );
         assert!(links.windows(2).all(|w| w[0].a < w[1].a && w[0].b < w[1].b));
-        assert!(chain(&a, &b, 1.5).is_empty());
+        assert!(chain(&a, &b, 1.5, 0).is_empty());
         let (ca, cb) = coverage(&a, &b, &links);
         assert!(ca > 0.0 && ca <= 1.0 && cb > 0.0 && cb <= 1.0);
     }
@@ -137,7 +157,7 @@ mod tests {
         let s = std::f32::consts::FRAC_1_SQRT_2;
         let a = vectors(&[[1.0, 0.0], [s, s]], &[5, 5]);
         let b = vectors(&[[0.8, 0.6]], &[5]);
-        let links = chain(&a, &b, 0.5);
+        let links = chain(&a, &b, 0.5, 0);
         assert_eq!(
             links.iter().map(|l| (l.a, l.b)).collect::<Vec<_>>(),
             [(1, 0)]
@@ -145,10 +165,26 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_that_cannot_reach_at_least_is_given_up() {
+        let (x, y) = ([1.0, 0.0], [0.0, 1.0]);
+        let s = std::f32::consts::FRAC_1_SQRT_2;
+        // Two of a's three sentences have a counterpart in b; the shorter
+        // side is read sentence by sentence whichever argument it is.
+        let a = vectors(&[x, [-s, -s], y], &[5, 5, 5]);
+        let b = vectors(&[x, [-1.0, 0.0], y, [0.0, -1.0]], &[5, 5, 5, 5]);
+        let whole = chain(&a, &b, 0.9, 0);
+        assert_eq!(whole.len(), 2);
+        assert_eq!(chain(&a, &b, 0.9, 2), whole);
+        assert!(chain(&a, &b, 0.9, 3).is_empty());
+        assert_eq!(chain(&b, &a, 0.9, 2).len(), 2, "the shorter side second");
+        assert!(chain(&b, &a, 0.9, 3).is_empty());
+    }
+
+    #[test]
     fn empty_sides_align_nothing() {
         let a = vectors(&[], &[]);
         let b = vectors(&[[1.0, 0.0]], &[5]);
-        assert!(chain(&a, &b, 0.0).is_empty());
+        assert!(chain(&a, &b, 0.0, 0).is_empty());
         assert_eq!(coverage(&a, &b, &[]), (0.0, 0.0));
     }
 }

@@ -85,7 +85,12 @@ pub fn compare(
     if !could_hold(va.len(), vb.len(), params) {
         return None;
     }
-    let links = chain(&va, &vb, params.min_cosine as f32);
+    let longer = va.len().max(vb.len());
+    // The fewest links that can meet both bars, by the test below.
+    let at_least = (params.min_links..=longer)
+        .find(|&k| k as f64 / longer as f64 >= params.min_coverage)
+        .unwrap_or(usize::MAX);
+    let links = chain(&va, &vb, params.min_cosine as f32, at_least);
     // Both sides: a short answer and a longer one on the same question
     // align most of the short one's sentences by topic alone (clough-dev's
     // independent answers did), so meaning alone makes no partial finding.
