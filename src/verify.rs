@@ -469,7 +469,11 @@ pub fn decide(e: &PairEvaluation, params: &Params) -> Option<(Verdict, f64)> {
     let whole = lexical && e.bigram_containment >= params.decision.min_bigram_containment;
     let local =
         (lexical && e.window.is_some_and(|w| window_qualifies(&w, params))) || e.longest_run > 0;
-    if !(whole || local) {
+    // A rewrite-tier finding must show where the texts agree: shared
+    // content bigrams over two short texts (a few stock phrases of one
+    // story) can reach the containment rule with no passage or run to
+    // align, and such a pair is the semantic tier's to judge.
+    if !(whole || local) || (e.passages.is_empty() && e.runs.is_empty()) {
         return None;
     }
     let cov_max = e.coverage_a.max(e.coverage_b);
@@ -734,44 +738,35 @@ fn finding_in_order(
     // `aligned` counts the passages the decision saw: the lexical tier's
     // unit passages (before runs join them for the report), or the semantic
     // tier's runs of sentence pairs.
-    // A rewrite-tier decision must show where the texts agree: shared
-    // content bigrams over two short texts (a few stock phrases of one
-    // story) can reach the containment rule with no passage or run to
-    // align, and such a pair is the semantic tier's to judge.
-    let shown = |v: &(Verdict, f64)| {
-        matches!(v.0, Verdict::Exact | Verdict::NearDuplicate)
-            || !e.passages.is_empty()
-            || !e.runs.is_empty()
-    };
-    let (tier, verdict, score, coverage_a, coverage_b, aligned, passages) =
-        match decide(&e, params).filter(shown) {
-            Some((verdict, score)) => (
-                Tier::Lexical,
-                verdict,
-                score,
-                e.coverage_a,
-                e.coverage_b,
-                e.passages.len(),
-                report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
-            ),
-            None if params.semantic.enabled => {
-                let model = crate::semantic::model();
-                if !(model.speaks(&fa.language.code) && model.speaks(&fb.language.code)) {
-                    return None;
-                }
-                let m = crate::semantic::compare(model, &a.text, &b.text, &params.semantic)?;
-                (
-                    Tier::Semantic,
-                    m.verdict,
-                    m.score,
-                    m.coverage_a,
-                    m.coverage_b,
-                    m.passages.len(),
-                    m.passages,
-                )
+    let (tier, verdict, score, coverage_a, coverage_b, aligned, passages) = match decide(&e, params)
+    {
+        Some((verdict, score)) => (
+            Tier::Lexical,
+            verdict,
+            score,
+            e.coverage_a,
+            e.coverage_b,
+            e.passages.len(),
+            report_passages((a, fa, ua), (b, fb, ub), &e.passages, &e.runs),
+        ),
+        None if params.semantic.enabled => {
+            let model = crate::semantic::model();
+            if !(model.speaks(&fa.language.code) && model.speaks(&fb.language.code)) {
+                return None;
             }
-            None => return None,
-        };
+            let m = crate::semantic::compare(model, &a.text, &b.text, &params.semantic)?;
+            (
+                Tier::Semantic,
+                m.verdict,
+                m.score,
+                m.coverage_a,
+                m.coverage_b,
+                m.passages.len(),
+                m.passages,
+            )
+        }
+        None => return None,
+    };
     let contained = |own: usize| {
         if own == 0 {
             0.0
