@@ -39,28 +39,23 @@ pub fn chain(
     let a_rows = n <= m;
     let (short, long) = if a_rows { (a, b) } else { (b, a) };
     let mut cos = vec![0f32; n * m];
+    let mut row_max = vec![f32::MIN; n];
+    let mut col_max = vec![f32::MIN; m];
     let mut hits = 0;
     for s in 0..short.len() {
         let v = short.vector(s);
-        let mut best = f32::MIN;
         for l in 0..long.len() {
             let c = dot(v, long.vector(l));
-            best = best.max(c);
             let (i, j) = if a_rows { (s, l) } else { (l, s) };
             cos[i * m + j] = c;
+            row_max[i] = row_max[i].max(c);
+            col_max[j] = col_max[j].max(c);
         }
+        // Complete now: every cosine of short-side sentence `s` is in.
+        let best = if a_rows { row_max[s] } else { col_max[s] };
         hits += usize::from(best >= min_cosine);
         if hits + (short.len() - s - 1) < at_least {
             return Vec::new();
-        }
-    }
-    let mut row_max = vec![f32::MIN; n];
-    let mut col_max = vec![f32::MIN; m];
-    for i in 0..n {
-        for j in 0..m {
-            let c = cos[i * m + j];
-            row_max[i] = row_max[i].max(c);
-            col_max[j] = col_max[j].max(c);
         }
     }
     let linked = |i: usize, j: usize| {

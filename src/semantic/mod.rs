@@ -85,19 +85,19 @@ pub fn compare(
     if !could_hold(va.len(), vb.len(), params) {
         return None;
     }
+    // The fewest links that make a finding: `min_links`, and a share of
+    // the longer side's sentences. Both sides: a short answer and a longer
+    // one on the same question align most of the short one's sentences by
+    // topic alone (clough-dev's independent answers did), so meaning alone
+    // makes no partial finding.
     let longer = va.len().max(vb.len());
-    // The fewest links that can meet both bars, by the test below.
-    let at_least = (params.min_links..=longer)
-        .find(|&k| k as f64 / longer as f64 >= params.min_coverage)
-        .unwrap_or(usize::MAX);
+    let share_of = |links: usize| links as f64 / longer as f64;
+    let at_least = (params.min_links..=longer).find(|&k| share_of(k) >= params.min_coverage)?;
     let links = chain(&va, &vb, params.min_cosine as f32, at_least);
-    // Both sides: a short answer and a longer one on the same question
-    // align most of the short one's sentences by topic alone (clough-dev's
-    // independent answers did), so meaning alone makes no partial finding.
-    let share = links.len() as f64 / va.len().max(vb.len()) as f64;
-    if links.len() < params.min_links || share < params.min_coverage {
+    if links.len() < at_least {
         return None;
     }
+    let share = share_of(links.len());
     let (coverage_a, coverage_b) = coverage(&va, &vb, &links);
     let mostly = crate::verify::MOSTLY_COVERED;
     let verdict = if coverage_a >= mostly && coverage_b >= mostly {
