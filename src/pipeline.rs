@@ -362,6 +362,8 @@ pub fn scan_with_progress(
         }
         verify_ms += t.elapsed().as_secs_f64() * 1e3;
     }
+    // The threads' kept sentence vectors are for this scan's pairs only.
+    rayon::broadcast(|_| crate::semantic::recent::forget());
     timings.insert("units".to_string(), units_ms);
     findings.append(&mut dense.findings);
     timings.insert("verify_align".to_string(), verify_ms);

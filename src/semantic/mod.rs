@@ -13,6 +13,7 @@ pub mod align;
 pub mod embed;
 pub mod keys;
 pub mod model;
+pub mod recent;
 
 pub use align::{chain, coverage, Link};
 pub use embed::{embed, SentenceVectors};
@@ -70,18 +71,15 @@ pub fn compare(
 ) -> Option<SemanticMatch> {
     // Sentences first (a tenth of the cost of embedding): the rule cannot
     // hold when the shorter side has too few to cover the share of the
-    // longer one.
-    let cut = |text| embed::sentences_up_to(text, MAX_COMPARED_SENTENCES);
-    let (Some(sa), Some(sb)) = (cut(a), cut(b)) else {
+    // longer one. Both are kept for the next pairs of the same documents.
+    let (side_a, side_b) = (recent::side(model, a), recent::side(model, b));
+    let (Some(sa), Some(sb)) = (&side_a.cut, &side_b.cut) else {
         return None;
     };
     if !could_hold(sa.len(), sb.len(), params) {
         return None;
     }
-    let (va, vb) = (
-        embed::embed_sentences(model, a, &sa),
-        embed::embed_sentences(model, b, &sb),
-    );
+    let (va, vb) = (side_a.vectors(model, a), side_b.vectors(model, b));
     if !could_hold(va.len(), vb.len(), params) {
         return None;
     }
@@ -93,12 +91,12 @@ pub fn compare(
     let longer = va.len().max(vb.len());
     let share_of = |links: usize| links as f64 / longer as f64;
     let at_least = (params.min_links..=longer).find(|&k| share_of(k) >= params.min_coverage)?;
-    let links = chain(&va, &vb, params.min_cosine as f32, at_least);
+    let links = chain(va, vb, params.min_cosine as f32, at_least);
     if links.len() < at_least {
         return None;
     }
     let share = share_of(links.len());
-    let (coverage_a, coverage_b) = coverage(&va, &vb, &links);
+    let (coverage_a, coverage_b) = coverage(va, vb, &links);
     let mostly = crate::verify::MOSTLY_COVERED;
     let verdict = if coverage_a >= mostly && coverage_b >= mostly {
         Verdict::Paraphrase
@@ -111,7 +109,7 @@ pub fn compare(
         score: mean * share.min(1.0),
         coverage_a,
         coverage_b,
-        passages: passages(a, b, &va, &vb, &links),
+        passages: passages(a, b, va, vb, &links),
     })
 }
 
