@@ -7,7 +7,8 @@
 //!
 //! Stages: [`model`] (table and tokenizer) → [`embed`] (sentences and
 //! their vectors) → [`align`] (the chain of sentence pairs); [`keys`]
-//! (SimHash keys of the sentence vectors, for candidates).
+//! (SimHash keys of the sentence vectors, for candidates); [`recent`]
+//! (what each thread cut and embedded, for the document's next pairs).
 
 pub mod align;
 pub mod embed;
