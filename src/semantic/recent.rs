@@ -78,25 +78,25 @@ pub fn side(model: &StaticModel, text: &str) -> Rc<Side> {
 impl Recent {
     /// [`side`] with a share of `share` bytes.
     fn side(&mut self, key: Key, share: usize, model: &StaticModel, text: &str) -> Rc<Side> {
-        let recent = self;
-        if let Some(side) = recent.young.get(&key) {
+        if let Some(side) = self.young.get(&key) {
             return Rc::clone(side);
         }
-        let side = match recent.old.remove(&key) {
+        let side = match self.old.remove(&key) {
             Some(side) => side,
             None => Rc::new(Side {
                 cut: sentences_up_to(text, MAX_COMPARED_SENTENCES),
                 vectors: OnceCell::new(),
             }),
         };
-        let per_sentence = model.dims() * 4 + 16;
+        // A sentence's vector, its span and word count, and its cut entry.
+        let per_sentence = model.dims() * 4 + 36;
         let bytes = side.cut.as_ref().map_or(0, Vec::len) * per_sentence + 64;
-        if recent.bytes + bytes > share / 2 {
-            recent.old = std::mem::take(&mut recent.young);
-            recent.bytes = 0;
+        if self.bytes + bytes > share / 2 {
+            self.old = std::mem::take(&mut self.young);
+            self.bytes = 0;
         }
-        recent.bytes += bytes;
-        recent.young.insert(key, Rc::clone(&side));
+        self.bytes += bytes;
+        self.young.insert(key, Rc::clone(&side));
         side
     }
 }
@@ -139,7 +139,7 @@ mod tests {
             .map(|i| format!("Ship {i} left the harbour at dawn. The crew sang as they rowed out. The sea was calm."))
             .collect();
         // Three sentences a side: two sides fill a generation of this share.
-        let one = 3 * (model.dims() * 4 + 16) + 64;
+        let one = 3 * (model.dims() * 4 + 36) + 64;
         let share = 4 * one + 1;
         let mut recent = Recent::default();
         for t in &texts {
