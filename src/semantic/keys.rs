@@ -135,7 +135,7 @@ impl TokenProjections {
             model.add_row(id, &mut vector);
             planes.project(&vector).into_boxed_slice()
         });
-        sum.iter_mut().zip(row.iter()).for_each(|(s, r)| *s += r);
+        super::embed::add(sum, row);
     }
 }
 

@@ -239,10 +239,11 @@ impl StaticModel {
     /// Adds the row of token `id` to `sum` (`dims` long).
     pub fn add_row(&self, id: u32, sum: &mut [f32]) {
         let at = id as usize * self.dims;
-        let scale = self.scales[id as usize];
-        for (s, &q) in sum.iter_mut().zip(&self.table[at..at + self.dims]) {
-            *s += q as f32 * scale;
-        }
+        super::embed::add_scaled(
+            sum,
+            &self.table[at..at + self.dims],
+            self.scales[id as usize],
+        );
     }
 
     /// Tokens of one whitespace-free word, as the tokenizer cuts
