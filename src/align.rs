@@ -575,13 +575,7 @@ mod tests {
     /// Units of random terms from a small vocabulary (so that windows share
     /// bigrams), weights 1 to 3.
     fn random_units(seed: u64, count: usize, vocabulary: u64) -> Vec<Unit> {
-        let mut x = seed | 1;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_support::xorshift(seed | 1);
         (0..count)
             .map(|i| {
                 let n = 3 + (next() % 12) as usize;

@@ -44,3 +44,19 @@ pub use error::{Error, Result};
 pub use input::Document;
 pub use model::{Cluster, Evidence, Finding, Passage, Report, Verdict};
 pub use params::Params;
+
+/// Shared helpers of the unit tests.
+#[cfg(test)]
+mod test_support {
+    /// A xorshift64 generator from `seed` (non-zero): the same sequence on
+    /// every machine, for tests that draw many random inputs.
+    pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+        let mut x = seed;
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
+}

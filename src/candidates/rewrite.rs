@@ -494,13 +494,7 @@ mod tests {
 
     #[test]
     fn rare_buckets_equal_sorting_and_scanning() {
-        let mut x = 0x1234_5678_9abc_def0u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::test_support::xorshift(0x1234_5678_9abc_def0);
         // Keys drawn from a small set so that buckets of every size occur,
         // over sources of uneven lengths (some empty, some long); and wide
         // random keys, mostly unique.

@@ -304,13 +304,7 @@ mod tests {
 
     #[test]
     fn dispatched_sums_are_bit_for_bit_the_portable_ones() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_support::xorshift(0x2545_f491_4f6c_dd1d);
         for len in [0, 1, 7, 8, 9, 128, 131, 192] {
             let row: Vec<i8> = (0..len).map(|_| next() as i8).collect();
             let floats: Vec<f32> = (0..len)
