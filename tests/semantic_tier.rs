@@ -211,3 +211,39 @@ fn check_pairs_by_sentence_keys_against_a_directory_and_an_index() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Findings of `dedup scan DIR` as sorted (a, b, tier) triples.
+fn findings_in(dir: &Path, extra: &[&str]) -> Vec<(String, String, String)> {
+    let out = run(
+        &[dir.to_path_buf()],
+        &[&["--format", "json", "--quiet"], extra].concat(),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<_> = report["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let id = |k: &str| p[k].as_str().unwrap().to_string();
+            let tier = p["tier"].as_str().unwrap_or("lexical").to_string();
+            (id("a"), id("b"), tier)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Independent accounts of one event (Wikinews, Wikipedia, VOA) share
+/// names, places and figures and are close in meaning sentence by
+/// sentence; the semantic tier must add nothing to what the lexical tiers
+/// report there (docs/semantic.md, "Independent reports of one event").
+#[test]
+fn independent_reports_of_one_event_get_no_semantic_finding() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/same-story-free/docs");
+    let with = findings_in(&dir, &[]);
+    assert!(
+        with.iter().all(|(_, _, tier)| tier != "semantic"),
+        "{with:?}"
+    );
+    assert_eq!(with, findings_in(&dir, &["--no-semantic"]));
+}
