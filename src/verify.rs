@@ -34,6 +34,11 @@ pub const MOSTLY_COVERED: f64 = 0.5;
 /// of reuse. A verbatim passage may be shorter.
 pub const MIN_REWORDED_WORDS: u32 = 10;
 
+/// Fewest words of the shorter side of a verbatim passage whose other side
+/// may be longer (a copied phrase inside an edited sentence); a shorter
+/// one needs the same few words on both sides (a copied headline).
+pub const MIN_VERBATIM_WORDS: u32 = 5;
+
 /// Tokens of a run that may spill into a neighbouring sentence by
 /// coincidence ("... by the Church. The" against "... by the Church. The"):
 /// a run that starts or ends this close to a sentence edge is cut back to it.
@@ -122,18 +127,26 @@ fn coverage(
 }
 
 /// Whether a sentence passage carries evidence of its own: long enough on
-/// both sides, or verbatim.
+/// both sides, or verbatim. A side of a few words found inside a longer
+/// one is a name both texts use ("Germanwings Flight 9525" as a title,
+/// against a headline that holds it), not a copied line: under
+/// [`MIN_VERBATIM_WORDS`], both sides must be the same few words.
 fn stands_on_its_own(
     (fa, ua): (&Features, &[Unit]),
     (fb, ub): (&Features, &[Unit]),
     p: &UnitPassage,
 ) -> bool {
     let (ea, eb) = (token_extent(ua, p.a_units), token_extent(ub, p.b_units));
-    if (ea.1 - ea.0).min(eb.1 - eb.0) >= MIN_REWORDED_WORDS {
+    let shorter = (ea.1 - ea.0).min(eb.1 - eb.0);
+    if shorter >= MIN_REWORDED_WORDS {
         return true;
     }
     match (fa.cached_span_trigrams(ea), fb.cached_span_trigrams(eb)) {
-        (Some(ga), Some(gb)) => is_verbatim(&ga, &gb),
+        (Some(ga), Some(gb)) if shorter >= MIN_VERBATIM_WORDS => is_verbatim(&ga, &gb),
+        (Some(ga), Some(gb)) => {
+            let shared = sorted_intersection_len(&ga, &gb) as f64;
+            shared / (ga.len().max(gb.len()).max(1) as f64) >= VERBATIM_SHARE
+        }
         _ => false,
     }
 }

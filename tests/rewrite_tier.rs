@@ -218,3 +218,36 @@ fn every_finding_on_the_evaluation_sets_has_passages() {
         }
     }
 }
+
+/// A passage of a few words is shown only when both sides are those few
+/// words (a copied headline), never a name inside a longer line: the
+/// Wikipedia title "Germanwings Flight 9525" against the Wikinews headline
+/// that holds it is no copied line (tests/data/same-story-free), nor is
+/// "Generalized vector space model" against a sentence sharing "vector
+/// space model" (two clough-dev answers).
+#[test]
+fn no_passage_is_a_short_name_inside_a_longer_line() {
+    let sets = [
+        "tests/data/same-story-free/docs",
+        "tests/data/para-mark2/docs",
+        "../shared/eval/clough-dev/docs",
+    ];
+    for dir in sets {
+        if !Path::new(dir).exists() {
+            assert!(dir.starts_with("../shared"), "{dir} is in the repository");
+            eprintln!("skipped {dir}: ../shared/eval is not here");
+            continue;
+        }
+        let report = scan_json(dir);
+        for f in report["pairs"].as_array().unwrap() {
+            for p in f["passages"].as_array().unwrap() {
+                let side = |k: &str| words(p[k].as_str().unwrap()).len();
+                let (a, b) = (side("text_a"), side("text_b"));
+                assert!(
+                    a.min(b) >= 5 || a.abs_diff(b) <= 1,
+                    "{dir}: a passage of {a} and {b} words: {p}"
+                );
+            }
+        }
+    }
+}
