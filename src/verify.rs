@@ -142,10 +142,14 @@ fn stands_on_its_own(
         return true;
     }
     match (fa.cached_span_trigrams(ea), fb.cached_span_trigrams(eb)) {
-        (Some(ga), Some(gb)) if shorter >= MIN_VERBATIM_WORDS => is_verbatim(&ga, &gb),
         (Some(ga), Some(gb)) => {
-            let shared = sorted_intersection_len(&ga, &gb) as f64;
-            shared / (ga.len().max(gb.len()).max(1) as f64) >= VERBATIM_SHARE
+            let (of_smaller, of_larger) = trigram_shares(&ga, &gb);
+            let share = if shorter >= MIN_VERBATIM_WORDS {
+                of_smaller
+            } else {
+                of_larger
+            };
+            share >= VERBATIM_SHARE
         }
         _ => false,
     }
@@ -153,8 +157,17 @@ fn stands_on_its_own(
 
 /// The verbatim test of a passage from its two sides' trigram sets.
 fn is_verbatim(ga: &[u64], gb: &[u64]) -> bool {
+    trigram_shares(ga, gb).0 >= VERBATIM_SHARE
+}
+
+/// The shared trigrams of a passage's two sides, as a share of the smaller
+/// side's trigrams and of the larger side's.
+fn trigram_shares(ga: &[u64], gb: &[u64]) -> (f64, f64) {
     let shared = sorted_intersection_len(ga, gb) as f64;
-    shared / (ga.len().min(gb.len()).max(1) as f64) >= VERBATIM_SHARE
+    (
+        shared / (ga.len().min(gb.len()).max(1) as f64),
+        shared / (ga.len().max(gb.len()).max(1) as f64),
+    )
 }
 
 /// A token range `[from, to)`.

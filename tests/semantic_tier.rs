@@ -218,8 +218,7 @@ fn findings_in(dir: &Path, extra: &[&str]) -> Vec<(String, String, String)> {
         &[dir.to_path_buf()],
         &[&["--format", "json", "--quiet"], extra].concat(),
     );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut found: Vec<_> = report["pairs"]
+    let mut found: Vec<_> = json(&out)["pairs"]
         .as_array()
         .unwrap()
         .iter()
